@@ -1,0 +1,27 @@
+"""replicators: evolving populations of policies, Rust-fast, from Python.
+
+Populations of stochastic policies replicate on the reward they collect:
+the sum or the rate of it. Classic evolutionary game theory lives in
+``replicators.egt`` and is checked against closed forms.
+
+Examples
+--------
+>>> import replicators
+>>> replicators.__version__ == replicators._core.__version__
+True
+"""
+
+from __future__ import annotations
+
+from . import _core
+from .errors import ConfigError, ReplicatorsError, SimulationError, UnknownNameError
+
+__version__: str = _core.__version__
+
+__all__ = [
+    "__version__",
+    "ReplicatorsError",
+    "ConfigError",
+    "UnknownNameError",
+    "SimulationError",
+]

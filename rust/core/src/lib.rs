@@ -1,0 +1,14 @@
+//! replicators-core: populations of policies that replicate on reward.
+//!
+//! Pure Rust, no Python: the bindings crate (`rust/python`) only converts.
+//! Shared machinery lives at the top (`rng`, `error`, `control`,
+//! `selection`, `mutation`); each world has its own module.
+
+pub mod control;
+pub mod error;
+pub mod mutation;
+pub mod rng;
+pub mod selection;
+
+pub use control::Control;
+pub use error::{Error, Result};
