@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from . import _core
 from .errors import ConfigError, ReplicatorsError, SimulationError, UnknownNameError
+from .evolve import evolve
+from .selection import Mutation, Proportional, Threshold, Tournament, Truncation
 
 __version__: str = _core.__version__
 
@@ -24,4 +26,10 @@ __all__ = [
     "ConfigError",
     "UnknownNameError",
     "SimulationError",
+    "Proportional",
+    "Tournament",
+    "Truncation",
+    "Threshold",
+    "Mutation",
+    "evolve",
 ]

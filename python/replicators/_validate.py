@@ -12,6 +12,8 @@ from numbers import Integral, Real
 
 from .errors import ConfigError, UnknownNameError
 
+__all__ = ["ConfigError", "UnknownNameError"]
+
 
 def number(field: str, x: object) -> float:
     """A finite real number."""

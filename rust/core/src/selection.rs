@@ -37,6 +37,28 @@ pub enum Parents {
 }
 
 impl Selection {
+    /// The names the bindings and configs use.
+    pub const NAMES: [&'static str; 4] = ["proportional", "tournament", "truncation", "threshold"];
+
+    /// Build a scheme from its name and its one parameter (pressure, size,
+    /// fraction or floor), validated.
+    pub fn from_parts(name: &str, parameter: f64, standardize: bool) -> Result<Selection> {
+        let s = match name {
+            "proportional" => Selection::Proportional { pressure: parameter, standardize },
+            "tournament" => {
+                if !(parameter.is_finite() && parameter >= 1.0 && parameter.fract() == 0.0) {
+                    return Err(Error::invalid("selection.size", parameter, "an integer >= 1"));
+                }
+                Selection::Tournament { size: parameter as usize }
+            }
+            "truncation" => Selection::Truncation { fraction: parameter },
+            "threshold" => Selection::Threshold { floor: parameter },
+            other => return Err(Error::unknown("selection", other, &Self::NAMES)),
+        };
+        s.validate()?;
+        Ok(s)
+    }
+
     /// Check every field, naming it in the error.
     pub fn validate(&self) -> Result<()> {
         match *self {
@@ -205,6 +227,14 @@ mod tests {
         assert_eq!(sel.choose(&[0.0, 0.5], 2, &mut stream(7, &[])).unwrap(), Parents::Extinct);
         let c = counts(&sel.choose(&[0.0, 2.0], 10, &mut stream(7, &[])).unwrap(), 2);
         assert_eq!(c, vec![0, 10]);
+    }
+
+    #[test]
+    fn from_parts_round_trips_and_rejects() {
+        assert_eq!(Selection::from_parts("tournament", 3.0, true).unwrap(), Selection::Tournament { size: 3 });
+        assert!(Selection::from_parts("tournament", 2.5, true).is_err());
+        let e = Selection::from_parts("roulette", 1.0, true).unwrap_err();
+        assert!(matches!(e, Error::UnknownName { .. }));
     }
 
     #[test]

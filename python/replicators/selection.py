@@ -1,0 +1,146 @@
+"""Selection and mutation: the knobs shared by every world.
+
+A selection scheme decides who parents the next generation from each
+individual's fitness (SPEC section 1, "Selection"); mutation adds Gaussian
+noise to offspring logits. NicheWorld and the Connect Four tournaments take
+the same objects, and the Rust core runs the same code for both
+(``rust/core/src/selection.rs``, ``mutation.rs``).
+
+Examples
+--------
+>>> from replicators import Proportional, Mutation
+>>> Proportional(pressure=2.0)
+Proportional(pressure=2.0, standardize=True)
+>>> Mutation(rate=0.1, scale=0.2).rate
+0.1
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import _validate as v
+
+__all__ = ["Selection", "Proportional", "Tournament", "Truncation", "Threshold", "Mutation"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Proportional:
+    """Wright-Fisher sampling, parent weight exp(pressure * z).
+
+    z is fitness standardised within the generation ((F - mean) / sd) so that
+    fitness modes on different scales compare at equal pressure; with
+    ``standardize=False`` z is the raw fitness. Pressure 0 is neutral drift.
+
+    Examples
+    --------
+    >>> Proportional(pressure=0.0).pressure
+    0.0
+    """
+
+    pressure: float = 1.0
+    standardize: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pressure", v.at_least("selection.pressure", self.pressure, 0.0))
+        if not isinstance(self.standardize, bool):
+            raise v.ConfigError(f"selection.standardize = {self.standardize!r} is invalid: expected a bool")
+
+    def _core(self) -> tuple[str, float, bool]:
+        return ("proportional", self.pressure, self.standardize)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tournament:
+    """The fittest of ``size`` individuals drawn with replacement.
+
+    Examples
+    --------
+    >>> Tournament(size=3).size
+    3
+    """
+
+    size: int = 2
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "size", v.integer("selection.size", self.size, 1))
+
+    def _core(self) -> tuple[str, float, bool]:
+        return ("tournament", float(self.size), False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Truncation:
+    """Parents drawn uniformly from the top ``fraction`` of the population.
+
+    Examples
+    --------
+    >>> Truncation(fraction=0.2).fraction
+    0.2
+    """
+
+    fraction: float = 0.5
+
+    def __post_init__(self) -> None:
+        f = v.number("selection.fraction", self.fraction)
+        if not 0.0 < f <= 1.0:
+            raise v.ConfigError(f"selection.fraction = {self.fraction!r} is invalid: expected a fraction in (0, 1]")
+        object.__setattr__(self, "fraction", f)
+
+    def _core(self) -> tuple[str, float, bool]:
+        return ("truncation", self.fraction, False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Threshold:
+    """Individuals with fitness below ``floor`` die; survivors refill the population.
+
+    If nobody reaches the floor the population is extinct: the run stops and
+    its result says so (it is an outcome, not an error).
+
+    Examples
+    --------
+    >>> Threshold(floor=0.5).floor
+    0.5
+    """
+
+    floor: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "floor", v.number("selection.floor", self.floor))
+
+    def _core(self) -> tuple[str, float, bool]:
+        return ("threshold", self.floor, False)
+
+
+Selection = Proportional | Tournament | Truncation | Threshold
+
+
+def selection_spec(selection: object) -> tuple[str, float, bool]:
+    """The (name, parameter, standardize) triple the core takes."""
+    if not isinstance(selection, Proportional | Tournament | Truncation | Threshold):
+        raise v.ConfigError(
+            f"selection = {selection!r} is invalid: expected Proportional, Tournament, Truncation or Threshold"
+        )
+    return selection._core()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mutation:
+    """Each gene (a logit) mutates with probability ``rate`` by N(0, scale^2).
+
+    Examples
+    --------
+    >>> Mutation(rate=0.0, scale=0.0)
+    Mutation(rate=0.0, scale=0.0)
+    """
+
+    rate: float = 0.05
+    scale: float = 0.1
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rate", v.probability("mutation.rate", self.rate))
+        object.__setattr__(self, "scale", v.at_least("mutation.scale", self.scale, 0.0))
+
+    def _core(self) -> tuple[float, float]:
+        return (self.rate, self.scale)
