@@ -109,7 +109,7 @@ def evaluate(world: NicheWorld, policy: Any, niche: str | int, *, skill: float |
     >>> w = r.NicheWorld.preset()
     >>> e = evaluate(w, {"solve": 1.0}, 0, skill=0.5)
     >>> round(e.solve, 6), round(e.length, 4)
-    (0.909089, 1.8182)
+    (0.909091, 1.8182)
     """
     k = world.niche_index(niche)
     tables = world._tables()
@@ -179,7 +179,7 @@ def best_pure(world: NicheWorld, niche: str | int, fitness: str) -> Pure:
     >>> import replicators as r
     >>> w = r.NicheWorld.preset()
     >>> [best_pure(w, 0, f).action for f in ("sum", "rate", "episode_rate")]
-    ['engage', 'solve', 'solve']
+    ['flatter', 'solve', 'solve']
     """
     v.choice("fitness", fitness, FITNESS)
     table = pure_behaviours(world, niche)

@@ -89,8 +89,27 @@ impl Tally {
         }
     }
 
-    pub fn reset(&mut self) {
-        *self = Tally::new(self.requests.len(), self.a);
+    /// Zero every count, keeping the buffers (no allocation per generation).
+    pub fn reset(&mut self, k: usize, a: usize) {
+        if self.requests.len() != k || self.a != a {
+            *self = Tally::new(k, a);
+            return;
+        }
+        for v in [
+            &mut self.requests,
+            &mut self.follow_ups,
+            &mut self.episodes,
+            &mut self.steps,
+            &mut self.solved,
+            &mut self.declined,
+            &mut self.refused,
+            &mut self.unserved,
+            &mut self.action_steps,
+        ] {
+            v.iter_mut().for_each(|x| *x = 0);
+        }
+        self.proxy.iter_mut().for_each(|x| *x = 0.0);
+        self.gold.iter_mut().for_each(|x| *x = 0.0);
     }
 
     /// Add another tally (merging chunks in a fixed order).
@@ -278,7 +297,7 @@ pub fn run(world: &World, rules: &Rules, tables: &Tables, seed: u64, generation:
     let chunks = n.div_ceil(CHUNK);
     s.chunks.resize_with(chunks, Chunk::default);
     for c in &mut s.chunks {
-        c.tally = Tally::new(k, a);
+        c.tally.reset(k, a);
         c.outbox.clear();
     }
     let ctx = Context {

@@ -128,6 +128,9 @@ const _: () = assert!(Behaviour::Decliner as usize == 2);
 
 /// Build every agent's tables and traits (parallel over agents; each agent's
 /// numbers depend only on its genome, so the thread count does not matter).
+///
+/// Logs come from the log-softmax (ln pi_a = x_a - max - ln total), so an
+/// agent costs K * A + K exponentials and K + 1 logarithms.
 pub fn prepare(
     world: &World,
     genomes: &[f64],
@@ -143,6 +146,8 @@ pub fn prepare(
     tables.entropy.resize(n * k, 0.0);
     traits.resize(n, Traits::default());
     let demand = world.demand_shares();
+    let log_reference: Vec<f64> = reference.iter().map(|q| q.max(1e-300).ln()).collect();
+    let class: Vec<usize> = (0..k * a).map(|i| world.behaviour(i / a, i % a) as usize).collect();
     tables
         .cumulative
         .par_chunks_mut(k * a)
@@ -150,36 +155,66 @@ pub fn prepare(
         .zip(tables.entropy.par_chunks_mut(k))
         .zip(traits.par_iter_mut())
         .enumerate()
-        .for_each(|(i, (((cum, sk), ent), tr))| {
-            let g = &genomes[i * width..(i + 1) * width];
-            let mut pi = vec![0.0; a];
-            let w = skill_weights(world, g);
-            let (mut h_mean, mut kl_mean, mut skill_mean) = (0.0, 0.0, 0.0);
-            for kk in 0..k {
-                policy(world, g, kk, &mut pi);
-                let mut c = 0.0;
-                for j in 0..a {
-                    c += pi[j];
-                    cum[kk * a + j] = threshold(c);
+        .for_each_init(
+            || (vec![0.0; k * a], vec![0.0; k * a], vec![0.0; k]),
+            |(pi, log_pi, w), (i, (((cum, sk), ent), tr))| {
+                let g = &genomes[i * width..(i + 1) * width];
+                let (mut h_mean, mut kl_mean, mut skill_mean) = (0.0, 0.0, 0.0);
+                for kk in 0..k {
+                    let row = kk * a..(kk + 1) * a;
+                    let logits = &g[row.clone()];
+                    let top = logits.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                    let mut total = 0.0;
+                    for j in 0..a {
+                        pi[kk * a + j] = (logits[j] - top).exp();
+                        total += pi[kk * a + j];
+                    }
+                    let log_total = total.ln();
+                    let (mut c, mut h, mut kl) = (0.0, 0.0, 0.0);
+                    for j in 0..a {
+                        let p = pi[kk * a + j] / total;
+                        pi[kk * a + j] = p;
+                        let lp = logits[j] - top - log_total;
+                        log_pi[kk * a + j] = lp;
+                        if p > 0.0 {
+                            h -= p * lp;
+                            kl += p * (lp - log_reference[kk * a + j]);
+                        }
+                        c += p;
+                        cum[kk * a + j] = threshold(c);
+                    }
+                    cum[kk * a + a - 1] = ONE;
+                    ent[kk] = h;
+                    h_mean += demand[kk] * h;
+                    kl_mean += demand[kk] * kl;
                 }
-                cum[kk * a + a - 1] = ONE;
-                let s = skill(world, w[kk]);
-                sk[kk] = threshold(s);
-                ent[kk] = entropy(&pi);
-                let r = &reference[kk * a..(kk + 1) * a];
-                let kl: f64 = pi.iter().zip(r).filter(|(p, _)| **p > 0.0).map(|(p, q)| p * (p / q.max(1e-300)).ln()).sum();
-                h_mean += demand[kk] * ent[kk];
-                kl_mean += demand[kk] * kl;
-                skill_mean += demand[kk] * s;
-            }
-            *tr = Traits {
-                entropy: h_mean,
-                kl: kl_mean.max(0.0),
-                specialization: specialization(&w),
-                skill: skill_mean,
-                persona: persona(world, g, &demand, specialist_threshold),
-            };
-        });
+                softmax(&g[k * a..], w);
+                for kk in 0..k {
+                    let s = if world.tradeoff == 1.0 { world.capacity * w[kk] } else { skill(world, w[kk]) };
+                    sk[kk] = threshold(s);
+                    skill_mean += demand[kk] * s;
+                }
+                let spec = specialization(w);
+                let dominant = (0..k).fold(0, |best, j| if w[j] > w[best] { j } else { best });
+                let generalist = spec < specialist_threshold;
+                let mut mass = [0.0f64; 3];
+                for kk in 0..k {
+                    let weight = if generalist { demand[kk] } else if kk == dominant { 1.0 } else { 0.0 };
+                    for j in 0..a {
+                        mass[class[kk * a + j]] += weight * pi[kk * a + j];
+                    }
+                }
+                let behaviour = (0..3).fold(0, |best, j| if mass[j] > mass[best] { j } else { best });
+                let label = if generalist { k } else { dominant };
+                *tr = Traits {
+                    entropy: h_mean,
+                    kl: kl_mean.max(0.0),
+                    specialization: spec,
+                    skill: skill_mean,
+                    persona: (label * 3 + behaviour) as u16,
+                };
+            },
+        );
 }
 
 /// The mean policy of a population, [K x A]: the reference of `kl_from_initial`.
@@ -216,6 +251,22 @@ mod tests {
         assert!(tr[0].kl.abs() < 1e-12 && tr[0].specialization.abs() < 1e-12);
         // Generalist (label K = 4); helper mass 0.2 < farmer mass 0.6.
         assert_eq!(tr[0].persona, 4 * 3 + 1);
+    }
+
+    #[test]
+    fn prepare_agrees_with_the_plain_persona_rule() {
+        let w = World::assistant();
+        let genomes: Vec<f64> = (0..50 * 24).map(|i| ((i * 7919 % 113) as f64 / 113.0 - 0.5) * 8.0).collect();
+        let reference = mean_policy(&w, &genomes);
+        let (mut t, mut tr) = (Tables::default(), Vec::new());
+        prepare(&w, &genomes, &reference, 0.3, &mut t, &mut tr);
+        let demand = w.demand_shares();
+        for i in 0..50 {
+            assert_eq!(tr[i].persona, persona(&w, &genomes[i * 24..(i + 1) * 24], &demand, 0.3));
+            let mut pi = vec![0.0; 5];
+            policy(&w, &genomes[i * 24..(i + 1) * 24], 1, &mut pi);
+            assert!((t.entropy[i * 4 + 1] - entropy(&pi)).abs() < 1e-12);
+        }
     }
 
     #[test]
