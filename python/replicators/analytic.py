@@ -21,7 +21,7 @@ Examples
 >>> round(evaluate(w, {"engage": 1.0}, "niche0").length, 4)
 8.7842
 >>> best_pure(w, "niche0", "sum").action
-'engage'
+'flatter'
 """
 
 from __future__ import annotations
