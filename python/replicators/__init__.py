@@ -16,6 +16,8 @@ from __future__ import annotations
 from . import _core
 from .errors import ConfigError, ReplicatorsError, SimulationError, UnknownNameError
 from .evolve import evolve
+from .niche import Action, Niche, NicheWorld
+from .niche_result import NicheResult
 from .selection import Mutation, Proportional, Threshold, Tournament, Truncation
 
 __version__: str = _core.__version__
@@ -32,4 +34,8 @@ __all__ = [
     "Threshold",
     "Mutation",
     "evolve",
+    "Niche",
+    "Action",
+    "NicheWorld",
+    "NicheResult",
 ]

@@ -7,6 +7,7 @@
 pub mod control;
 pub mod error;
 pub mod mutation;
+pub mod niche;
 pub mod rng;
 pub mod selection;
 

@@ -6,6 +6,7 @@
 mod detach;
 mod errors;
 mod machinery;
+mod niche;
 
 use pyo3::prelude::*;
 
@@ -17,6 +18,7 @@ mod _core {
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         crate::machinery::register(m)?;
+        crate::niche::register(m)?;
         Ok(())
     }
 }

@@ -1,0 +1,188 @@
+"""Benchmark: NicheWorld `evolve` against a vectorised NumPy implementation.
+
+Run:  python benches/bench_niche.py [--quick]
+
+Both run the preset ``assistant`` (4 niches, 5 actions, 10 requests per
+agent, rerouting up to 3 times, follow-ups) with fitness ``rate``,
+Proportional(pressure=1) selection and Mutation(rate=0.05, scale=0.1), at
+population 10,000 and 100,000. Throughput is agent-steps per second (the
+``steps`` column summed over generations, divided by wall time, including
+selection, mutation and measurement). Memory per agent is measured two
+ways: the peak RSS of a child process at N=100,000 minus that at N=1,000,
+divided by the difference in agents; and the core's own count of bytes held
+in per-agent buffers (``NicheResult.bytes_per_agent``). Prints a table and
+writes ``benches/results/niche.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+import replicators as r
+
+WORLD = r.NicheWorld.preset("assistant")
+
+
+class NumpyNicheWorld:
+    """The same world, vectorised over requests and agents with NumPy.
+
+    Waves of episodes: every request in transit is stepped at once; declined
+    requests go to another random agent (up to max_reroutes), follow-ups
+    return to the same agent in the next wave. Without a time budget this is
+    the same law as the core's per-agent queues.
+    """
+
+    def __init__(self, world: r.NicheWorld):
+        t = world._tables()
+        self.K, self.A = len(world.niches), len(world.actions)
+        shape = (self.K, self.A)
+        self.proxy = np.array(t["proxy"]).reshape(shape)
+        self.fail_proxy = np.array(t["fail_proxy"]).reshape(shape)
+        self.follow = np.array(t["follow_up"]).reshape(shape)
+        self.ends = np.array(t["ends"])
+        self.skilled = np.array(t["skilled"])
+        self.reroute = np.array(t["reroute"])
+        self.patience = np.array(t["patience"])
+        self.max_steps = np.array(t["max_steps"])
+        demand = np.array(t["demand"])
+        self.demand = demand / demand.sum()
+        self.capacity, self.tradeoff = t["capacity"], t["tradeoff"]
+        self.rpa, self.max_reroutes = t["requests_per_agent"], t["max_reroutes"]
+
+    def generation(self, genomes: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, int]:
+        n, K, A = len(genomes), self.K, self.A
+        logits = genomes[:, : K * A].reshape(n, K, A)
+        pi = np.exp(logits - logits.max(axis=2, keepdims=True))
+        cum = np.cumsum(pi / pi.sum(axis=2, keepdims=True), axis=2)
+        w = np.exp(genomes[:, K * A :] - genomes[:, K * A :].max(axis=1, keepdims=True))
+        skill = self.capacity * (w / w.sum(axis=1, keepdims=True)) ** self.tradeoff
+        total = round(self.rpa * n)
+        agent = rng.integers(n, size=total)
+        niche = rng.choice(K, p=self.demand, size=total)
+        tries = np.zeros(total, dtype=np.int64)
+        proxy_sum = np.zeros(n)
+        steps_sum = np.zeros(n)
+        while agent.size:
+            m = agent.size
+            steps = np.zeros(m, dtype=np.int64)
+            proxy = np.zeros(m)
+            alive = np.ones(m, dtype=bool)
+            declined = np.zeros(m, dtype=bool)
+            follow = np.zeros(m, dtype=bool)
+            idx = np.arange(m)
+            while idx.size:
+                ag, k = agent[idx], niche[idx]
+                a = (rng.random(idx.size)[:, None] >= cum[ag, k, :-1]).sum(axis=1)
+                steps[idx] += 1
+                sk = self.skilled[a]
+                success = ~sk | (rng.random(idx.size) < skill[ag, k])
+                proxy[idx] += np.where(success, self.proxy[k, a], self.fail_proxy[k, a])
+                rer = self.reroute[a]
+                ended = rer | (success & self.ends[a])
+                declined[idx[rer]] = True
+                fu = ended & ~rer & (rng.random(idx.size) < self.follow[k, a])
+                follow[idx[fu]] = True
+                stays = ~ended & (rng.random(idx.size) < self.patience[k]) & (steps[idx] < self.max_steps[k])
+                alive[idx[~stays]] = False
+                idx = idx[stays]
+            np.add.at(proxy_sum, agent, proxy)
+            np.add.at(steps_sum, agent, steps)
+            # Declined requests go on to another agent; follow-ups come back.
+            d = declined & (tries < self.max_reroutes)
+            src = agent[d]
+            other = rng.integers(n - 1, size=src.size)
+            other += other >= src
+            agent = np.concatenate([other, agent[follow]])
+            niche = np.concatenate([niche[d], niche[follow]])
+            tries = np.concatenate([tries[d] + 1, np.zeros(follow.sum(), dtype=np.int64)])
+        fitness = np.where(steps_sum > 0, proxy_sum / np.maximum(steps_sum, 1), 0.0)
+        return fitness, int(steps_sum.sum())
+
+    def evolve(self, population: int, generations: int, seed: int) -> int:
+        rng = np.random.default_rng(seed)
+        genomes = np.zeros((population, self.K * (self.A + 1)))
+        steps = 0
+        for _ in range(generations):
+            fitness, s = self.generation(genomes, rng)
+            steps += s
+            sd = fitness.std()
+            z = (fitness - fitness.mean()) / sd if sd > 0 else np.zeros_like(fitness)
+            p = np.exp(z - z.max())
+            parents = rng.choice(population, size=population, p=p / p.sum())
+            genomes = genomes[parents]
+            mask = rng.random(genomes.shape) < 0.05
+            genomes = genomes + mask * rng.normal(0.0, 0.1, genomes.shape)
+        return steps
+
+
+def time_core(population: int, generations: int, threads: int) -> dict:
+    start = time.perf_counter()
+    res = r.evolve(WORLD, population=population, generations=generations, fitness="rate", seed=1, threads=threads)
+    seconds = time.perf_counter() - start
+    steps = int(res.history["steps"].sum())
+    return {"steps": steps, "seconds": seconds, "steps_per_second": steps / seconds,
+            "bytes_per_agent_core": res.bytes_per_agent}
+
+
+def time_numpy(population: int, generations: int) -> dict:
+    start = time.perf_counter()
+    steps = NumpyNicheWorld(WORLD).evolve(population, generations, seed=1)
+    seconds = time.perf_counter() - start
+    return {"steps": steps, "seconds": seconds, "steps_per_second": steps / seconds}
+
+
+def peak_rss_kib(population: int) -> int:
+    code = (
+        "import re, replicators as r\n"
+        f"r.evolve(r.NicheWorld.preset(), population={population}, generations=3, fitness='rate', threads=2)\n"
+        # VmHWM, not ru_maxrss: the latter is inherited from the (large) parent across fork + exec.
+        "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer generations")
+    args = parser.parse_args()
+    plan = {10_000: (40, 3), 100_000: (10, 1)} if not args.quick else {10_000: (10, 1), 100_000: (3, 1)}
+    rows = []
+    for n, (core_gens, numpy_gens) in plan.items():
+        r.evolve(WORLD, population=n, generations=1, fitness="rate", threads=2)  # warm up
+        c1 = time_core(n, core_gens, 1)
+        c2 = time_core(n, core_gens, 2)
+        nv = time_numpy(n, numpy_gens)
+        rows.append({"population": n, "core_1_thread": c1, "core_2_threads": c2, "numpy": nv,
+                     "speedup_vs_numpy": c2["steps_per_second"] / nv["steps_per_second"]})
+    small, big = 1_000, 100_000
+    rss_small, rss_big = peak_rss_kib(small), peak_rss_kib(big)
+    rss_per_agent = (rss_big - rss_small) * 1024 / (big - small)
+    print(f"{'population':>10} {'core 1 thr (steps/s)':>21} {'core 2 thr (steps/s)':>21} {'numpy (steps/s)':>16} {'speed-up':>9}")
+    for row in rows:
+        print(f"{row['population']:>10,} {row['core_1_thread']['steps_per_second']:>21.3e} "
+              f"{row['core_2_threads']['steps_per_second']:>21.3e} {row['numpy']['steps_per_second']:>16.3e} "
+              f"{row['speedup_vs_numpy']:>8.1f}x")
+    print(f"memory per agent: {rss_per_agent:.0f} B (peak RSS difference, N={big:,} vs {small:,}); "
+          f"{rows[-1]['core_2_threads']['bytes_per_agent_core']:.0f} B held by the core's per-agent buffers")
+    result = {
+        "benchmark": "niche_evolve", "world": "assistant", "fitness": "rate", "cpu_count": os.cpu_count(),
+        "rows": rows, "memory": {"rss_bytes_per_agent": rss_per_agent, "rss_kib": {small: rss_small, big: rss_big}},
+        "goals": {"steps_per_second_2_threads_100k": 1e8, "speedup_vs_numpy": 50, "bytes_per_agent": 1024},
+    }
+    out = Path(__file__).parent / "results" / "niche.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+    print(f"saved {out}")
+
+
+if __name__ == "__main__":
+    main()

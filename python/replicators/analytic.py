@@ -1,0 +1,189 @@
+"""Exact expectations of NicheWorld policies (SPEC 1, "Exact evaluator").
+
+Within an episode every step is alike, so the episode is an absorbing
+Markov chain: alive at step t with probability (n p)^(t-1), where n is the
+chance a step does not end the episode and p the patience, cut exactly at
+``max_steps`` (a finite sum, no infinite-horizon approximation). The core
+(``rust/core/src/niche/analytic.rs``) computes expected proxy, gold, length,
+follow-ups, solve and decline probabilities, and E[G/L].
+
+Follow-ups form a tree: each episode that ends by an action brings its user
+back with probability ``follow_up``, to the same agent, for an i.i.d.
+episode of the same niche; a fresh request therefore yields
+1 / (1 - follow_ups) episodes at that agent (``episodes_per_request``).
+Declined requests leave the tree (another agent serves them).
+
+Examples
+--------
+>>> import replicators as r
+>>> from replicators.analytic import evaluate, best_pure
+>>> w = r.NicheWorld.preset()
+>>> round(evaluate(w, {"engage": 1.0}, "niche0").length, 4)
+8.7842
+>>> best_pure(w, "niche0", "sum").action
+'flatter'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from . import _core
+from . import _validate as v
+from .errors import ConfigError
+from .niche import FITNESS, NicheWorld
+
+__all__ = ["Evaluation", "Pure", "evaluate", "best_pure", "pure_behaviours"]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Expected values of one episode (and per fresh request, with follow-ups).
+
+    Attributes
+    ----------
+    proxy, gold, length
+        E[G], E[gold], E[L] of one episode.
+    follow_ups
+        Expected follow-up requests one episode brings back.
+    solve, decline
+        P(ends by a successful skilled action), P(ends by a decline).
+    episode_rate
+        E[G / L] (the ``episode_rate`` fitness of one episode).
+    episodes_per_request
+        1 / (1 - follow_ups): episodes a fresh request yields at this agent.
+    """
+
+    proxy: float
+    gold: float
+    length: float
+    follow_ups: float
+    solve: float
+    decline: float
+    episode_rate: float
+    episodes_per_request: float
+
+    @property
+    def rate(self) -> float:
+        """E[G] / E[L]: proxy per step in the long run (the ``rate`` fitness)."""
+        return self.proxy / self.length
+
+    @property
+    def proxy_per_request(self) -> float:
+        """Proxy per fresh request, over its follow-up tree (the ``sum`` fitness per request)."""
+        return self.proxy * self.episodes_per_request
+
+    @property
+    def gold_per_request(self) -> float:
+        return self.gold * self.episodes_per_request
+
+    @property
+    def steps_per_request(self) -> float:
+        return self.length * self.episodes_per_request
+
+
+def evaluate(world: NicheWorld, policy: Any, niche: str | int, *, skill: float | None = None) -> Evaluation:
+    """Exact expectations of a genome or a policy in a niche.
+
+    Parameters
+    ----------
+    world
+        The world.
+    policy
+        A genome row (``world.genome_width`` logits: the skill comes from
+        it), a probability vector over actions, or ``{action: probability}``.
+    niche
+        Niche name or index.
+    skill
+        For a probability vector: the skill in [0, 1] (default
+        ``world.capacity``, a full specialist).
+
+    Examples
+    --------
+    >>> import replicators as r
+    >>> w = r.NicheWorld.preset()
+    >>> e = evaluate(w, {"solve": 1.0}, 0, skill=0.5)
+    >>> round(e.solve, 6), round(e.length, 4)
+    (0.909091, 1.8182)
+    """
+    k = world.niche_index(niche)
+    tables = world._tables()
+    if isinstance(policy, Mapping):
+        probs = np.zeros(len(world.actions))
+        for name, p in policy.items():
+            probs[world.action_names.index(v.choice("action", name, world.action_names))] = v.probability(
+                f"policy[{name!r}]", p
+            )
+        policy = probs
+    arr = np.asarray(policy, dtype=float).ravel()
+    if arr.shape == (world.genome_width,) and skill is None and len(world.actions) != world.genome_width:
+        out = _core.niche_evaluate_genome(tables, k, arr.tolist())
+    elif arr.shape == (len(world.actions),):
+        s = world.capacity if skill is None else v.probability("skill", skill)
+        out = _core.niche_evaluate(tables, k, arr.tolist(), s)
+    else:
+        raise ConfigError(
+            f"policy has shape {arr.shape}: expected a genome ({world.genome_width},) "
+            f"or probabilities ({len(world.actions)},)"
+        )
+    return Evaluation(**out)
+
+
+@dataclass(frozen=True)
+class Pure:
+    """The best pure behaviour in a niche under a fitness mode."""
+
+    action: str
+    value: float
+    evaluation: Evaluation
+    table: pl.DataFrame
+
+
+def pure_behaviours(world: NicheWorld, niche: str | int) -> pl.DataFrame:
+    """Every pure behaviour (always the same action, full skill = capacity)
+    in a niche, with its value under each fitness mode.
+
+    ``sum`` is proxy per fresh request over its follow-up tree (what an
+    agent collects per request when no time budget binds), ``rate`` is
+    E[G]/E[L], ``episode_rate`` is E[G/L].
+
+    Examples
+    --------
+    >>> import replicators as r
+    >>> t = pure_behaviours(r.NicheWorld.preset(), "niche0")
+    >>> t.sort("rate", descending=True)["action"][0]
+    'solve'
+    """
+    rows = []
+    for j, name in enumerate(world.action_names):
+        pi = np.zeros(len(world.actions))
+        pi[j] = 1.0
+        e = evaluate(world, pi, niche)
+        rows.append({
+            "action": name, "sum": e.proxy_per_request, "rate": e.rate, "episode_rate": e.episode_rate,
+            "gold_per_request": e.gold_per_request, "length": e.length, "follow_ups": e.follow_ups,
+        })
+    return pl.DataFrame(rows)
+
+
+def best_pure(world: NicheWorld, niche: str | int, fitness: str) -> Pure:
+    """The pure behaviour with the highest value under ``fitness``.
+
+    Examples
+    --------
+    >>> import replicators as r
+    >>> w = r.NicheWorld.preset()
+    >>> [best_pure(w, 0, f).action for f in ("sum", "rate", "episode_rate")]
+    ['flatter', 'solve', 'solve']
+    """
+    v.choice("fitness", fitness, FITNESS)
+    table = pure_behaviours(world, niche)
+    best = table.sort(fitness, descending=True, maintain_order=True).row(0, named=True)
+    pi = np.zeros(len(world.actions))
+    pi[world.action_names.index(best["action"])] = 1.0
+    return Pure(action=best["action"], value=best[fitness], evaluation=evaluate(world, pi, niche), table=table)

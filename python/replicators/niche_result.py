@@ -1,0 +1,191 @@
+"""The result of evolving a NicheWorld: tidy tables, snapshots, status.
+
+Tables (polars DataFrames):
+
+``history``
+    One row per generation: ``generation``, ``steps`` (agent-steps
+    simulated), ``requests`` (fresh + follow-ups), ``follow_ups``,
+    ``episodes``, ``solved``, ``declined``, ``refused`` (time budget spent),
+    ``unserved``; ``fitness_mean/sd/min/max``; ``proxy_per_request``,
+    ``gold_per_request``, ``proxy_per_step``, ``episode_length`` (steps per
+    episode), ``solved_fraction`` and ``unserved_fraction`` (per request);
+    ``policy_entropy`` (mean over agents of the demand-weighted H(pi(.|k))),
+    ``kl_from_initial`` (mean over agents of the demand-weighted
+    KL(pi(.|k) || pi0(.|k)), pi0 the initial population's mean policy),
+    ``specialization`` (mean of 1 - H(w)/ln K), ``skill`` (mean
+    demand-weighted skill), ``effective_personas`` (exp of the entropy of
+    persona shares) and ``share_<action>`` (share of steps per action).
+``niches``
+    generation x niche: counts, proxy/gold per request, episode length,
+    solved and unserved fractions.
+``actions``
+    generation x niche x action: steps and share of the niche's steps.
+``personas``
+    generation x persona: ``niche`` (dominant niche or ``generalist``),
+    ``behaviour`` (helper / farmer / decliner), ``persona``, ``count``,
+    ``share``, mean fitness, proxy and gold of its agents.
+
+Persona rule: an agent's niche label is the argmax of its skill weights, or
+``generalist`` when its specialisation index is below
+``specialist_threshold`` (default 0.5). Actions are classed from the
+world's numbers, not their names: *decliner* if it reroutes, *helper* if it
+ends the episode with gold >= proxy and gold > 0, *farmer* otherwise (it
+keeps the user, or scores more than it gives). The behaviour label is the
+class with the most policy mass in the dominant niche (demand-weighted over
+niches for a generalist).
+
+Examples
+--------
+>>> import replicators as r
+>>> res = r.evolve(r.NicheWorld.preset(), population=100, generations=2, fitness="sum",
+...                snapshots=[0, 2], seed=3)
+>>> sorted(res.snapshots), res.snapshots[2].shape
+([0, 2], (100, 24))
+>>> res.personas_at(0)["persona"][0]
+'generalist:farmer'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+
+from . import _core
+from . import _validate as v
+from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .niche import NicheWorld
+
+__all__ = ["NicheResult", "BEHAVIOURS", "personas"]
+
+#: Behaviour classes of personas, in the core's order.
+BEHAVIOURS = ("helper", "farmer", "decliner")
+
+
+def _names(labels: np.ndarray, names: tuple[str, ...]) -> pl.Series:
+    return pl.Series(np.asarray(names, dtype=object)[labels].tolist(), dtype=pl.String)
+
+
+def personas(world: NicheWorld, genomes: Any, specialist_threshold: float = 0.5) -> pl.DataFrame:
+    """Label each genome (row) by persona, with its traits.
+
+    Returns one row per agent: ``agent``, ``niche`` (name or ``generalist``),
+    ``behaviour``, ``persona``, ``specialization``, ``entropy``, ``kl``
+    (from the rows' own mean policy), ``skill``.
+
+    Examples
+    --------
+    >>> import replicators as r
+    >>> w = r.NicheWorld.preset()
+    >>> g = w.genome(action_logits=[6, 0, 0, 0, 0], skill_logits=[9, 0, 0, 0])
+    >>> personas(w, g[None, :])["persona"].to_list()
+    ['niche0:helper']
+    """
+    g = np.ascontiguousarray(np.asarray(genomes, dtype=float))
+    if g.ndim != 2:
+        raise ConfigError(f"genomes has shape {g.shape}: expected (agents, {world.genome_width})")
+    t = _core.niche_traits(world._tables(), g, v.probability("specialist_threshold", specialist_threshold))
+    niche = _names(t["niche"], (*world.niche_names, "generalist"))
+    behaviour = _names(t["behaviour"], BEHAVIOURS)
+    return pl.DataFrame(
+        {
+            "agent": np.arange(g.shape[0]),
+            "niche": niche,
+            "behaviour": behaviour,
+            "persona": niche + ":" + behaviour,
+            "specialization": t["specialization"],
+            "entropy": t["entropy"],
+            "kl": t["kl"],
+            "skill": t["skill"],
+        }
+    )
+
+
+@dataclass(frozen=True)
+class NicheResult:
+    """What ``replicators.evolve`` returns for a NicheWorld.
+
+    Attributes
+    ----------
+    history, niches, actions, personas
+        polars tables (see the module docs).
+    snapshots
+        ``{generation: genomes}``, arrays of shape (population, genome_width).
+    status
+        ``"completed"``, or ``"extinct"`` when nobody reached a
+        ``Threshold`` floor (the run stops; ``extinct_at`` says when).
+    extinct_at
+        The generation of extinction, or None.
+    world, config, seed
+        What was run.
+    reference
+        The initial population's mean policy (K x A), the KL reference.
+    bytes_per_agent
+        Peak bytes of per-agent state in the core, divided by the population.
+    """
+
+    history: pl.DataFrame
+    niches: pl.DataFrame
+    actions: pl.DataFrame
+    personas: pl.DataFrame
+    snapshots: dict[int, np.ndarray]
+    status: str
+    extinct_at: int | None
+    world: NicheWorld
+    config: dict[str, Any]
+    seed: int
+    reference: np.ndarray
+    bytes_per_agent: float
+
+    @staticmethod
+    def _from_core(world: NicheWorld, raw: dict[str, Any], config: dict[str, Any]) -> NicheResult:
+        niche_names, action_names = world.niche_names, world.action_names
+        h = dict(raw["history"])
+        for j, name in enumerate(action_names):
+            h[f"share_{name}"] = h.pop(f"share_{j}")
+        n = dict(raw["niches"])
+        n["niche"] = _names(n["niche"], niche_names)
+        a = dict(raw["actions"])
+        a["niche"] = _names(a["niche"], niche_names)
+        a["action"] = _names(a["action"], action_names)
+        p = dict(raw["personas"])
+        p["niche"] = _names(p["niche"], (*niche_names, "generalist"))
+        p["behaviour"] = _names(p["behaviour"], BEHAVIOURS)
+        personas_ = pl.DataFrame(p).with_columns(persona=pl.col("niche") + ":" + pl.col("behaviour"))
+        personas_ = personas_.select("generation", "persona", pl.exclude("generation", "persona"))
+        status, at = raw["status"]
+        return NicheResult(
+            history=pl.DataFrame(h),
+            niches=pl.DataFrame(n),
+            actions=pl.DataFrame(a),
+            personas=personas_,
+            snapshots={int(g): arr for g, arr in raw["snapshots"]},
+            status=status,
+            extinct_at=at,
+            world=world,
+            config=config,
+            seed=config["seed"],
+            reference=raw["reference"],
+            bytes_per_agent=raw["bytes_per_agent"],
+        )
+
+    def personas_at(self, generation: int) -> pl.DataFrame:
+        """Per-agent persona labels at a snapshot generation (see ``personas``).
+
+        Examples
+        --------
+        >>> import replicators as r
+        >>> res = r.evolve(r.NicheWorld.preset(), population=10, generations=1,
+        ...                fitness="rate", snapshots=[1])
+        >>> res.personas_at(1).height
+        10
+        """
+        if generation not in self.snapshots:
+            raise ConfigError(
+                f"generation = {generation!r} is invalid: expected a snapshot generation {sorted(self.snapshots)}"
+            )
+        return personas(self.world, self.snapshots[generation], self.config["specialist_threshold"])

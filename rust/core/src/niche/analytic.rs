@@ -1,0 +1,204 @@
+//! The exact evaluator (SPEC 1, "Exact evaluator"): expected proxy, gold,
+//! length, follow-ups... of a policy in a niche, by absorbing-chain algebra.
+//!
+//! Within an episode every step is alike: the action is drawn from pi, then
+//! the outcome either ends the episode (an ending action, a successful
+//! skilled ending action, a decline) with probability e per step, or not
+//! (probability n = 1 - e), after which the user stays with the patience p.
+//! The chance to be alive at step t is therefore (n p)^(t-1), cut at
+//! max_steps M. Quantities linear in the steps (proxy, gold, follow-ups,
+//! solve and decline probabilities) are E[L] times their per-step mean;
+//! E[G/L] needs the joint law of (G, L), computed by the recurrence on
+//! (P(alive at t), E[G so far; alive at t]) for t = 1..M, exactly (a finite
+//! sum, no infinite-horizon approximation).
+
+use super::genome::{policy, skill, skill_weights};
+use super::world::World;
+use crate::error::{Error, Result};
+
+/// Expected values for one episode (unless named per request).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Evaluation {
+    pub proxy: f64,
+    pub gold: f64,
+    /// E[L], steps.
+    pub length: f64,
+    /// Expected follow-up requests the episode brings back (direct ones).
+    pub follow_ups: f64,
+    /// P(the episode ends by a successful skilled action).
+    pub solve: f64,
+    /// P(the episode ends by a decline; the request goes elsewhere).
+    pub decline: f64,
+    /// E[G / L] (the `episode_rate` fitness of one episode).
+    pub episode_rate: f64,
+    /// Per fresh request, counting the follow-up episodes it spawns at the
+    /// same agent (a geometric tree: 1 / (1 - follow_ups) episodes).
+    pub episodes_per_request: f64,
+}
+
+impl Evaluation {
+    pub fn proxy_per_request(&self) -> f64 {
+        self.proxy * self.episodes_per_request
+    }
+    pub fn steps_per_request(&self) -> f64 {
+        self.length * self.episodes_per_request
+    }
+}
+
+/// Evaluate the stationary policy `pi` (probabilities over actions) with
+/// skill `skill` in niche `k`.
+pub fn evaluate(world: &World, k: usize, pi: &[f64], skill: f64) -> Result<Evaluation> {
+    world.validate()?;
+    if k >= world.k() {
+        return Err(Error::invalid("niche", k, format!("an index in [0, {})", world.k())));
+    }
+    if pi.len() != world.a() {
+        return Err(Error::shape("policy", format!("expected {} probabilities, got {}", world.a(), pi.len())));
+    }
+    if pi.iter().any(|p| !(0.0..=1.0).contains(p)) || (pi.iter().sum::<f64>() - 1.0).abs() > 1e-9 {
+        return Err(Error::invalid("policy", format!("{pi:?}"), "probabilities summing to 1"));
+    }
+    crate::error::check::probability("skill", skill)?;
+    // Per-step means, split by whether the step ends the episode.
+    let (mut e, mut r_end, mut r_cont, mut gold, mut solve, mut decline, mut follow) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    for (a, act) in world.actions.iter().enumerate() {
+        let o = world.outcome(k, a);
+        let p = pi[a];
+        let s = if act.skilled { skill } else { 1.0 };
+        if act.reroute {
+            e += p;
+            r_end += p * o.proxy;
+            gold += p * o.gold;
+            decline += p;
+            continue;
+        }
+        // Success (probability s) and failure (1 - s, skilled only).
+        if act.ends {
+            e += p * s;
+            r_end += p * s * o.proxy;
+            follow += p * s * o.follow_up;
+            if act.skilled {
+                solve += p * s;
+            }
+        } else {
+            r_cont += p * s * o.proxy;
+        }
+        gold += p * s * o.gold + p * (1.0 - s) * o.fail_gold;
+        r_cont += p * (1.0 - s) * o.fail_proxy;
+    }
+    let n = 1.0 - e;
+    let patience = world.niches[k].patience;
+    let cap = world.niches[k].max_steps;
+    let (mut alive, mut before, mut length, mut rate) = (1.0, 0.0, 0.0, 0.0);
+    for t in 1..=cap {
+        let tf = t as f64;
+        length += alive;
+        rate += (before * e + alive * r_end) / tf;
+        let carried = before * n + alive * r_cont;
+        if t == cap {
+            rate += carried / tf;
+            break;
+        }
+        rate += (1.0 - patience) * carried / tf;
+        before = patience * carried;
+        alive *= n * patience;
+        if alive == 0.0 && before == 0.0 {
+            break;
+        }
+    }
+    let follow_ups = length * follow;
+    Ok(Evaluation {
+        proxy: length * (r_end + r_cont),
+        gold: length * gold,
+        length,
+        follow_ups,
+        solve: length * solve,
+        decline: length * decline,
+        episode_rate: rate,
+        episodes_per_request: 1.0 / (1.0 - follow_ups),
+    })
+}
+
+/// Evaluate a genome row (logits) in niche `k`.
+pub fn evaluate_genome(world: &World, genome: &[f64], k: usize) -> Result<Evaluation> {
+    world.validate()?;
+    if genome.len() != world.genome_width() {
+        return Err(Error::shape("genome", format!("expected {} genes, got {}", world.genome_width(), genome.len())));
+    }
+    if let Some(bad) = genome.iter().find(|g| !g.is_finite()) {
+        return Err(Error::invalid("genome", bad, "finite logits"));
+    }
+    if k >= world.k() {
+        return Err(Error::invalid("niche", k, format!("an index in [0, {})", world.k())));
+    }
+    let mut pi = vec![0.0; world.a()];
+    policy(world, genome, k, &mut pi);
+    let w = skill_weights(world, genome);
+    evaluate(world, k, &pi, skill(world, w[k]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::niche::episode::{run, End, Rules};
+    use crate::niche::genome::{threshold, ONE};
+    use crate::rng::stream;
+
+    #[test]
+    fn pure_behaviours_have_closed_forms() {
+        let w = World::assistant();
+        let pure = |a: usize| {
+            let mut pi = vec![0.0; 5];
+            pi[a] = 1.0;
+            evaluate(&w, 0, &pi, 0.8).unwrap()
+        };
+        let engage = pure(1);
+        let l = (1.0 - 0.9f64.powi(20)) / 0.1;
+        assert!((engage.length - l).abs() < 1e-12);
+        assert!((engage.proxy - 0.25 * l).abs() < 1e-12);
+        assert!((engage.episode_rate - 0.25).abs() < 1e-12);
+        let partial = pure(3);
+        assert_eq!((partial.length, partial.proxy, partial.follow_ups), (1.0, 0.6, 0.6));
+        assert!((partial.proxy_per_request() - 1.5).abs() < 1e-12);
+        // Solve with skill s: each failed try keeps the user with p = 0.9.
+        let solve = pure(0);
+        let c: f64 = 0.2 * 0.9;
+        let l = (1.0 - c.powi(20)) / (1.0 - c);
+        assert!((solve.length - l).abs() < 1e-12);
+        assert!((solve.solve - 0.8 * l).abs() < 1e-12);
+        assert_eq!(pure(4).decline, 1.0);
+    }
+
+    #[test]
+    fn monte_carlo_agrees_with_the_chain() {
+        let mut w = World::assistant();
+        w.niches[0].max_steps = 6;
+        w.outcomes[0].fail_proxy = 0.1; // a failed solve still earns a little
+        let pi = [0.3, 0.25, 0.2, 0.15, 0.1];
+        let skill = 0.55;
+        let exact = evaluate(&w, 0, &pi, skill).unwrap();
+        let rules = Rules::new(&w);
+        let mut c = 0.0;
+        let cum: Vec<u64> = pi.iter().map(|p| { c += p; threshold(c) }).collect::<Vec<_>>();
+        let cum = [&cum[..4], &[ONE]].concat();
+        let mut r = stream(5, &[]);
+        let n = 200_000;
+        let mut counts = [0u64; 5];
+        let (mut s, mut s2, mut rate, mut rate2, mut solved) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for _ in 0..n {
+            let e = run(&rules, 0, &cum, threshold(skill), 6, &mut r, &mut counts);
+            s += e.proxy;
+            s2 += e.proxy * e.proxy;
+            let x = e.proxy / e.steps as f64;
+            rate += x;
+            rate2 += x * x;
+            solved += (e.end == End::Solved) as u8 as f64;
+        }
+        let nf = n as f64;
+        let se = |s: f64, s2: f64| ((s2 / nf - (s / nf).powi(2)) / nf).sqrt();
+        assert!((s / nf - exact.proxy).abs() < 4.0 * se(s, s2), "{} vs {}", s / nf, exact.proxy);
+        assert!((rate / nf - exact.episode_rate).abs() < 4.0 * se(rate, rate2));
+        let p = exact.solve;
+        assert!((solved / nf - p).abs() < 4.0 * (p * (1.0 - p) / nf).sqrt());
+    }
+}

@@ -1,0 +1,204 @@
+//! One episode: an agent serves one request, step by step.
+//!
+//! Each step costs one 64-bit draw: its high 32 bits choose the action (a
+//! compare against each cumulative threshold), its low 32 bits decide the
+//! outcome (the skill check of a skilled action, otherwise whether the user
+//! stays). Only a skilled action that fails, and an ending action with a
+//! follow-up chance, draw once more.
+
+use rand::Rng as _;
+
+use super::genome::{threshold, ONE};
+use super::world::World;
+use crate::rng::Rng;
+
+/// An action in a niche as the step loop sees it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Step {
+    pub proxy: f64,
+    pub gold: f64,
+    pub fail_proxy: f64,
+    pub fail_gold: f64,
+    pub follow_up: u64,
+    pub ends: bool,
+    pub skilled: bool,
+    pub reroute: bool,
+}
+
+/// The world flattened for the step loop: `steps[k * A + a]`, plus each
+/// niche's patience threshold and cap.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub a: usize,
+    pub steps: Vec<Step>,
+    pub patience: Vec<u64>,
+    pub max_steps: Vec<u32>,
+    /// Cumulative demand thresholds (the last is ONE), to draw a niche.
+    pub demand: Vec<u64>,
+}
+
+impl Rules {
+    pub fn new(world: &World) -> Rules {
+        let a = world.a();
+        let mut steps = Vec::with_capacity(world.k() * a);
+        for k in 0..world.k() {
+            for (j, act) in world.actions.iter().enumerate() {
+                let o = world.outcome(k, j);
+                steps.push(Step {
+                    proxy: o.proxy,
+                    gold: o.gold,
+                    fail_proxy: o.fail_proxy,
+                    fail_gold: o.fail_gold,
+                    follow_up: threshold(o.follow_up),
+                    ends: act.ends,
+                    skilled: act.skilled,
+                    reroute: act.reroute,
+                });
+            }
+        }
+        let mut c = 0.0;
+        let mut demand: Vec<u64> = world
+            .demand_shares()
+            .iter()
+            .map(|d| {
+                c += d;
+                threshold(c)
+            })
+            .collect();
+        *demand.last_mut().expect("validated: at least one niche") = ONE;
+        Rules {
+            a,
+            steps,
+            patience: world.niches.iter().map(|n| threshold(n.patience)).collect(),
+            max_steps: world.niches.iter().map(|n| n.max_steps).collect(),
+            demand,
+        }
+    }
+
+    /// A niche drawn by demand.
+    #[inline]
+    pub fn draw_niche(&self, rng: &mut Rng) -> usize {
+        pick(&self.demand, rng.next_u64() >> 32)
+    }
+}
+
+/// Index of the first cumulative threshold above `u` (branch-free count).
+#[inline(always)]
+pub fn pick(cumulative: &[u64], u: u64) -> usize {
+    let last = cumulative.len() - 1;
+    cumulative[..last].iter().map(|&c| (c <= u) as usize).sum()
+}
+
+/// How an episode ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// A skilled action succeeded and ended the episode.
+    Solved,
+    /// An unskilled ending action.
+    Ended,
+    /// The user left after a non-ending step.
+    Left,
+    /// The step cap (max_steps, or the agent's remaining time budget).
+    Capped,
+    /// A rerouting action: the request goes to another agent.
+    Declined,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Episode {
+    pub steps: u32,
+    pub proxy: f64,
+    pub gold: f64,
+    pub end: End,
+    pub follow_up: bool,
+}
+
+/// Run one episode of niche `k`. `cumulative` is the agent's row for k,
+/// `cap` >= 1 the step cap; `action_steps[a]` counts the steps per action.
+#[inline]
+pub fn run(
+    rules: &Rules,
+    k: usize,
+    cumulative: &[u64],
+    skill: u64,
+    cap: u32,
+    rng: &mut Rng,
+    action_steps: &mut [u64],
+) -> Episode {
+    let row = &rules.steps[k * rules.a..(k + 1) * rules.a];
+    let patience = rules.patience[k];
+    let (mut proxy, mut gold, mut steps) = (0.0, 0.0, 0u32);
+    loop {
+        steps += 1;
+        let x = rng.next_u64();
+        let a = pick(cumulative, x >> 32);
+        action_steps[a] += 1;
+        let s = &row[a];
+        let mut stay = x & 0xFFFF_FFFF;
+        if s.reroute {
+            proxy += s.proxy;
+            gold += s.gold;
+            return Episode { steps, proxy, gold, end: End::Declined, follow_up: false };
+        }
+        if s.skilled && stay >= skill {
+            proxy += s.fail_proxy;
+            gold += s.fail_gold;
+            stay = rng.next_u64() >> 32;
+        } else {
+            proxy += s.proxy;
+            gold += s.gold;
+            if s.ends {
+                let follow_up = s.follow_up > 0 && (rng.next_u64() >> 32) < s.follow_up;
+                let end = if s.skilled { End::Solved } else { End::Ended };
+                return Episode { steps, proxy, gold, end, follow_up };
+            }
+            if s.skilled {
+                stay = rng.next_u64() >> 32;
+            }
+        }
+        if stay >= patience {
+            return Episode { steps, proxy, gold, end: End::Left, follow_up: false };
+        }
+        if steps >= cap {
+            return Episode { steps, proxy, gold, end: End::Capped, follow_up: false };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::stream;
+
+    #[test]
+    fn pick_follows_thresholds() {
+        let c = [10, 10, 30, ONE];
+        assert_eq!(pick(&c, 0), 0);
+        assert_eq!(pick(&c, 10), 2);
+        assert_eq!(pick(&c, 29), 2);
+        assert_eq!(pick(&c, 30), 3);
+        assert_eq!(pick(&c, ONE - 1), 3);
+    }
+
+    #[test]
+    fn pure_engage_runs_a_capped_geometric_episode() {
+        let w = World::assistant();
+        let rules = Rules::new(&w);
+        // Always `engage` (action 1): length = min(Geometric(0.1), 20).
+        let cum = [0, ONE, ONE, ONE, ONE];
+        let mut r = stream(1, &[]);
+        let mut counts = [0u64; 5];
+        let n = 50_000;
+        let mut total = 0.0;
+        for _ in 0..n {
+            let e = run(&rules, 0, &cum, 0, 20, &mut r, &mut counts);
+            assert!(matches!(e.end, End::Left | End::Capped));
+            assert!((e.proxy - 0.25 * e.steps as f64).abs() < 1e-9);
+            total += e.steps as f64;
+        }
+        let expected = (1.0 - 0.9f64.powi(20)) / 0.1;
+        // Var(L) < E[L^2] ~ 2/0.01; sd of the mean < sqrt(190 / n).
+        assert!((total / n as f64 - expected).abs() < 4.0 * (190.0 / n as f64).sqrt());
+        assert_eq!(counts[1], total as u64);
+    }
+}

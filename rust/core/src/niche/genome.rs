@@ -1,0 +1,282 @@
+//! The genome of an agent and what the step loop reads from it.
+//!
+//! Layout of one genome row (`World::genome_width` = K * (A + 1) genes):
+//! K x A action logits, niche-major (the policy pi(.|k) = softmax of row k),
+//! then K skill logits (w = softmax, skill_k = capacity * w_k^tradeoff).
+//!
+//! Once per generation each agent's genome is turned into `Tables`: the
+//! cumulative action probabilities and skills as integer thresholds on
+//! 32-bit uniforms, so a step costs one 64-bit draw and a few integer
+//! compares. The same pass measures the agent (`Traits`: entropy, KL from
+//! the initial policy, specialisation, persona).
+
+use rayon::prelude::*;
+
+use super::world::{Behaviour, World};
+
+/// Probability 1 as a threshold on a 32-bit uniform `u`: `u < threshold(p)`
+/// has probability exactly round(p * 2^32) / 2^32.
+pub const ONE: u64 = 1 << 32;
+
+#[inline]
+pub fn threshold(p: f64) -> u64 {
+    (p.clamp(0.0, 1.0) * ONE as f64).round() as u64
+}
+
+/// Numerically stable softmax.
+pub fn softmax(logits: &[f64], out: &mut [f64]) {
+    let top = logits.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let mut total = 0.0;
+    for (o, &x) in out.iter_mut().zip(logits) {
+        *o = (x - top).exp();
+        total += *o;
+    }
+    for o in out.iter_mut() {
+        *o /= total;
+    }
+}
+
+/// Shannon entropy in nats.
+pub fn entropy(p: &[f64]) -> f64 {
+    -p.iter().filter(|&&x| x > 0.0).map(|&x| x * x.ln()).sum::<f64>()
+}
+
+/// pi(.|k) of a genome row.
+pub fn policy(world: &World, genome: &[f64], k: usize, out: &mut [f64]) {
+    let a = world.a();
+    softmax(&genome[k * a..(k + 1) * a], out);
+}
+
+/// The skill weights w (softmax of the skill logits).
+pub fn skill_weights(world: &World, genome: &[f64]) -> Vec<f64> {
+    let ka = world.k() * world.a();
+    let mut w = vec![0.0; world.k()];
+    softmax(&genome[ka..ka + world.k()], &mut w);
+    w
+}
+
+/// skill_k = capacity * w_k^tradeoff.
+#[inline]
+pub fn skill(world: &World, w: f64) -> f64 {
+    world.capacity * w.powf(world.tradeoff)
+}
+
+/// 1 - H(w) / ln K (0 for a single niche).
+pub fn specialization(w: &[f64]) -> f64 {
+    if w.len() < 2 { 0.0 } else { 1.0 - entropy(w) / (w.len() as f64).ln() }
+}
+
+/// Per-agent step tables, rebuilt each generation.
+#[derive(Debug, Default, Clone)]
+pub struct Tables {
+    /// [N x K x A] cumulative action thresholds; the last of each row is ONE.
+    pub cumulative: Vec<u64>,
+    /// [N x K] skill thresholds.
+    pub skill: Vec<u64>,
+    /// [N x K] H(pi(.|k)), for the entropy bonus.
+    pub entropy: Vec<f64>,
+}
+
+/// What the genome says about an agent, measured once per generation.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Traits {
+    /// Demand-weighted mean over niches of H(pi(.|k)).
+    pub entropy: f64,
+    /// Demand-weighted mean over niches of KL(pi(.|k) || reference(.|k)).
+    pub kl: f64,
+    pub specialization: f64,
+    /// Demand-weighted mean skill.
+    pub skill: f64,
+    /// Persona id: niche label (0..K, K = generalist) * 3 + behaviour.
+    pub persona: u16,
+}
+
+/// How agents are labelled by persona (SPEC 1, "personas").
+///
+/// Niche label: the argmax of the skill weights w, or "generalist" (label K)
+/// when the specialisation index is below `specialist_threshold`.
+/// Behaviour: the class (helper / farmer / decliner, `World::behaviour`)
+/// with the most policy mass, in the dominant niche for a specialist and
+/// demand-weighted over niches for a generalist.
+pub fn persona(world: &World, genome: &[f64], demand: &[f64], specialist_threshold: f64) -> u16 {
+    let (k, a) = (world.k(), world.a());
+    let w = skill_weights(world, genome);
+    let spec = specialization(&w);
+    let dominant = (0..k).fold(0, |best, j| if w[j] > w[best] { j } else { best });
+    let generalist = spec < specialist_threshold;
+    let mut mass = [0.0f64; 3];
+    let mut pi = vec![0.0; a];
+    for kk in 0..k {
+        let weight = if generalist { demand[kk] } else if kk == dominant { 1.0 } else { 0.0 };
+        if weight == 0.0 {
+            continue;
+        }
+        policy(world, genome, kk, &mut pi);
+        for j in 0..a {
+            mass[world.behaviour(kk, j) as usize] += weight * pi[j];
+        }
+    }
+    let behaviour = (0..3).fold(0, |best, j| if mass[j] > mass[best] { j } else { best });
+    let label = if generalist { k } else { dominant };
+    (label * 3 + behaviour) as u16
+}
+
+/// Names of the behaviour classes, in persona-id order.
+pub const BEHAVIOURS: [&str; 3] = ["helper", "farmer", "decliner"];
+
+const _: () = assert!(Behaviour::Decliner as usize == 2);
+
+/// Build every agent's tables and traits (parallel over agents; each agent's
+/// numbers depend only on its genome, so the thread count does not matter).
+///
+/// Logs come from the log-softmax (ln pi_a = x_a - max - ln total), so an
+/// agent costs K * A + K exponentials and K + 1 logarithms.
+pub fn prepare(
+    world: &World,
+    genomes: &[f64],
+    reference: &[f64],
+    specialist_threshold: f64,
+    tables: &mut Tables,
+    traits: &mut Vec<Traits>,
+) {
+    let (k, a, width) = (world.k(), world.a(), world.genome_width());
+    let n = genomes.len() / width;
+    tables.cumulative.resize(n * k * a, 0);
+    tables.skill.resize(n * k, 0);
+    tables.entropy.resize(n * k, 0.0);
+    traits.resize(n, Traits::default());
+    let demand = world.demand_shares();
+    let log_reference: Vec<f64> = reference.iter().map(|q| q.max(1e-300).ln()).collect();
+    let class: Vec<usize> = (0..k * a).map(|i| world.behaviour(i / a, i % a) as usize).collect();
+    tables
+        .cumulative
+        .par_chunks_mut(k * a)
+        .zip(tables.skill.par_chunks_mut(k))
+        .zip(tables.entropy.par_chunks_mut(k))
+        .zip(traits.par_iter_mut())
+        .enumerate()
+        .for_each_init(
+            || (vec![0.0; k * a], vec![0.0; k * a], vec![0.0; k]),
+            |(pi, log_pi, w), (i, (((cum, sk), ent), tr))| {
+                let g = &genomes[i * width..(i + 1) * width];
+                let (mut h_mean, mut kl_mean, mut skill_mean) = (0.0, 0.0, 0.0);
+                for kk in 0..k {
+                    let row = kk * a..(kk + 1) * a;
+                    let logits = &g[row.clone()];
+                    let top = logits.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                    let mut total = 0.0;
+                    for j in 0..a {
+                        pi[kk * a + j] = (logits[j] - top).exp();
+                        total += pi[kk * a + j];
+                    }
+                    let log_total = total.ln();
+                    let (mut c, mut h, mut kl) = (0.0, 0.0, 0.0);
+                    for j in 0..a {
+                        let p = pi[kk * a + j] / total;
+                        pi[kk * a + j] = p;
+                        let lp = logits[j] - top - log_total;
+                        log_pi[kk * a + j] = lp;
+                        if p > 0.0 {
+                            h -= p * lp;
+                            kl += p * (lp - log_reference[kk * a + j]);
+                        }
+                        c += p;
+                        cum[kk * a + j] = threshold(c);
+                    }
+                    cum[kk * a + a - 1] = ONE;
+                    ent[kk] = h;
+                    h_mean += demand[kk] * h;
+                    kl_mean += demand[kk] * kl;
+                }
+                softmax(&g[k * a..], w);
+                for kk in 0..k {
+                    let s = if world.tradeoff == 1.0 { world.capacity * w[kk] } else { skill(world, w[kk]) };
+                    sk[kk] = threshold(s);
+                    skill_mean += demand[kk] * s;
+                }
+                let spec = specialization(w);
+                let dominant = (0..k).fold(0, |best, j| if w[j] > w[best] { j } else { best });
+                let generalist = spec < specialist_threshold;
+                let mut mass = [0.0f64; 3];
+                for kk in 0..k {
+                    let weight = if generalist { demand[kk] } else if kk == dominant { 1.0 } else { 0.0 };
+                    for j in 0..a {
+                        mass[class[kk * a + j]] += weight * pi[kk * a + j];
+                    }
+                }
+                let behaviour = (0..3).fold(0, |best, j| if mass[j] > mass[best] { j } else { best });
+                let label = if generalist { k } else { dominant };
+                *tr = Traits {
+                    entropy: h_mean,
+                    kl: kl_mean.max(0.0),
+                    specialization: spec,
+                    skill: skill_mean,
+                    persona: (label * 3 + behaviour) as u16,
+                };
+            },
+        );
+}
+
+/// The mean policy of a population, [K x A]: the reference of `kl_from_initial`.
+pub fn mean_policy(world: &World, genomes: &[f64]) -> Vec<f64> {
+    let (k, a, width) = (world.k(), world.a(), world.genome_width());
+    let n = genomes.len() / width;
+    let mut mean = vec![0.0; k * a];
+    let mut pi = vec![0.0; a];
+    for i in 0..n {
+        for kk in 0..k {
+            policy(world, &genomes[i * width..(i + 1) * width], kk, &mut pi);
+            for j in 0..a {
+                mean[kk * a + j] += pi[j] / n as f64;
+            }
+        }
+    }
+    mean
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uniform_genome_is_a_generalist_with_uniform_policy() {
+        let w = World::assistant();
+        let g = vec![0.0; w.genome_width()];
+        let reference = mean_policy(&w, &g);
+        let (mut t, mut tr) = (Tables::default(), Vec::new());
+        prepare(&w, &g, &reference, 0.5, &mut t, &mut tr);
+        assert_eq!(&t.cumulative[..5], &[threshold(0.2), threshold(0.4), threshold(0.6), threshold(0.8), ONE]);
+        assert_eq!(t.skill[0], threshold(0.25));
+        assert!((tr[0].entropy - 5f64.ln()).abs() < 1e-12);
+        assert!(tr[0].kl.abs() < 1e-12 && tr[0].specialization.abs() < 1e-12);
+        // Generalist (label K = 4); helper mass 0.2 < farmer mass 0.6.
+        assert_eq!(tr[0].persona, 4 * 3 + 1);
+    }
+
+    #[test]
+    fn prepare_agrees_with_the_plain_persona_rule() {
+        let w = World::assistant();
+        let genomes: Vec<f64> = (0..50 * 24).map(|i| ((i * 7919 % 113) as f64 / 113.0 - 0.5) * 8.0).collect();
+        let reference = mean_policy(&w, &genomes);
+        let (mut t, mut tr) = (Tables::default(), Vec::new());
+        prepare(&w, &genomes, &reference, 0.3, &mut t, &mut tr);
+        let demand = w.demand_shares();
+        for i in 0..50 {
+            assert_eq!(tr[i].persona, persona(&w, &genomes[i * 24..(i + 1) * 24], &demand, 0.3));
+            let mut pi = vec![0.0; 5];
+            policy(&w, &genomes[i * 24..(i + 1) * 24], 1, &mut pi);
+            assert!((t.entropy[i * 4 + 1] - entropy(&pi)).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn specialist_helper_is_labelled_by_its_niche() {
+        let w = World::assistant();
+        let mut g = vec![0.0; w.genome_width()];
+        g[20 + 2] = 8.0; // skill logits: niche 2
+        g[2 * 5] = 6.0; // solve in niche 2
+        let demand = w.demand_shares();
+        assert_eq!(persona(&w, &g, &demand, 0.5), 2 * 3);
+        assert!(specialization(&skill_weights(&w, &g)) > 0.9);
+    }
+}

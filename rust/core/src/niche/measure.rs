@@ -1,0 +1,181 @@
+//! Measurements of each generation (SPEC 1, "Measured every generation"),
+//! as column tables: one row per generation (`history`), and long tables per
+//! niche, per niche x action and per persona. Niches and actions appear as
+//! indices; the Python layer attaches their names.
+
+use super::generation::{AgentStats, Tally};
+use super::genome::Traits;
+use super::world::World;
+
+/// A column of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    Int(Vec<i64>),
+    Float(Vec<f64>),
+}
+
+/// Named columns of equal length, in insertion order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    pub columns: Vec<(String, Column)>,
+}
+
+impl Table {
+    fn slot(&mut self, name: &str, make: fn() -> Column) -> &mut Column {
+        let i = match self.columns.iter().position(|(n, _)| n == name) {
+            Some(i) => i,
+            None => {
+                self.columns.push((name.to_string(), make()));
+                self.columns.len() - 1
+            }
+        };
+        &mut self.columns[i].1
+    }
+
+    pub fn int(&mut self, name: &str, x: u64) {
+        if let Column::Int(v) = self.slot(name, || Column::Int(Vec::new())) {
+            v.push(x as i64);
+        }
+    }
+
+    pub fn float(&mut self, name: &str, x: f64) {
+        if let Column::Float(v) = self.slot(name, || Column::Float(Vec::new())) {
+            v.push(x);
+        }
+    }
+
+    pub fn rows(&self) -> usize {
+        match self.columns.first() {
+            Some((_, Column::Int(v))) => v.len(),
+            Some((_, Column::Float(v))) => v.len(),
+            None => 0,
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|(n, _)| n == name).map(|(_, c)| c)
+    }
+
+    pub fn floats(&self, name: &str) -> Option<&[f64]> {
+        match self.get(name) {
+            Some(Column::Float(v)) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// x / y, NaN when nothing was counted.
+fn ratio(x: f64, y: f64) -> f64 {
+    if y == 0.0 { f64::NAN } else { x / y }
+}
+
+fn sum(v: &[u64]) -> u64 {
+    v.iter().sum()
+}
+
+/// All the tables of a run, filled generation by generation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Measurements {
+    pub history: Table,
+    pub niches: Table,
+    pub actions: Table,
+    pub personas: Table,
+}
+
+impl Measurements {
+    /// Record generation `g`: the population's `traits`, what each agent did
+    /// (`stats`), its `fitness`, and the niche tally.
+    pub fn record(&mut self, world: &World, g: u64, traits: &[Traits], stats: &[AgentStats], fitness: &[f64], tally: &Tally) {
+        let (k, a) = (world.k(), world.a());
+        let n = traits.len() as f64;
+        let h = &mut self.history;
+        let (requests, steps, episodes) = (sum(&tally.requests), sum(&tally.steps), sum(&tally.episodes));
+        let (proxy, gold): (f64, f64) = (tally.proxy.iter().sum(), tally.gold.iter().sum());
+        h.int("generation", g);
+        h.int("steps", steps);
+        h.int("requests", requests);
+        h.int("follow_ups", sum(&tally.follow_ups));
+        h.int("episodes", episodes);
+        h.int("solved", sum(&tally.solved));
+        h.int("declined", sum(&tally.declined));
+        h.int("refused", sum(&tally.refused));
+        h.int("unserved", sum(&tally.unserved));
+        let mean = fitness.iter().sum::<f64>() / n;
+        let var = fitness.iter().map(|f| (f - mean).powi(2)).sum::<f64>() / n;
+        h.float("fitness_mean", mean);
+        h.float("fitness_sd", var.sqrt());
+        h.float("fitness_min", fitness.iter().cloned().fold(f64::INFINITY, f64::min));
+        h.float("fitness_max", fitness.iter().cloned().fold(f64::NEG_INFINITY, f64::max));
+        h.float("proxy_per_request", ratio(proxy, requests as f64));
+        h.float("gold_per_request", ratio(gold, requests as f64));
+        h.float("proxy_per_step", ratio(proxy, steps as f64));
+        h.float("episode_length", ratio(steps as f64, episodes as f64));
+        h.float("solved_fraction", ratio(sum(&tally.solved) as f64, requests as f64));
+        h.float("unserved_fraction", ratio(sum(&tally.unserved) as f64, requests as f64));
+        h.float("policy_entropy", traits.iter().map(|t| t.entropy).sum::<f64>() / n);
+        h.float("kl_from_initial", traits.iter().map(|t| t.kl).sum::<f64>() / n);
+        h.float("specialization", traits.iter().map(|t| t.specialization).sum::<f64>() / n);
+        h.float("skill", traits.iter().map(|t| t.skill).sum::<f64>() / n);
+
+        // Personas: integer counts, then float sums in agent order.
+        let labels = (k + 1) * 3;
+        let mut count = vec![0u64; labels];
+        let (mut fit, mut prox, mut gol) = (vec![0.0; labels], vec![0.0; labels], vec![0.0; labels]);
+        for ((t, s), f) in traits.iter().zip(stats).zip(fitness) {
+            let p = t.persona as usize;
+            count[p] += 1;
+            fit[p] += f;
+            prox[p] += s.proxy;
+            gol[p] += s.gold;
+        }
+        let shares: Vec<f64> = count.iter().map(|&c| c as f64 / n).collect();
+        let h_personas = -shares.iter().filter(|&&s| s > 0.0).map(|s| s * s.ln()).sum::<f64>();
+        h.float("effective_personas", h_personas.exp());
+        let total_action_steps: Vec<u64> = (0..a).map(|j| (0..k).map(|kk| tally.action_steps[kk * a + j]).sum()).collect();
+        for j in 0..a {
+            h.float(&format!("share_{j}"), ratio(total_action_steps[j] as f64, steps as f64));
+        }
+        for p in 0..labels {
+            let t = &mut self.personas;
+            t.int("generation", g);
+            t.int("niche", (p / 3) as u64);
+            t.int("behaviour", (p % 3) as u64);
+            t.int("count", count[p]);
+            t.float("share", shares[p]);
+            let c = count[p] as f64;
+            t.float("fitness_mean", ratio(fit[p], c));
+            t.float("proxy_mean", ratio(prox[p], c));
+            t.float("gold_mean", ratio(gol[p], c));
+        }
+
+        for kk in 0..k {
+            let t = &mut self.niches;
+            let req = tally.requests[kk] as f64;
+            t.int("generation", g);
+            t.int("niche", kk as u64);
+            t.int("requests", tally.requests[kk]);
+            t.int("follow_ups", tally.follow_ups[kk]);
+            t.int("episodes", tally.episodes[kk]);
+            t.int("steps", tally.steps[kk]);
+            t.int("solved", tally.solved[kk]);
+            t.int("declined", tally.declined[kk]);
+            t.int("refused", tally.refused[kk]);
+            t.int("unserved", tally.unserved[kk]);
+            t.float("proxy", tally.proxy[kk]);
+            t.float("gold", tally.gold[kk]);
+            t.float("proxy_per_request", ratio(tally.proxy[kk], req));
+            t.float("gold_per_request", ratio(tally.gold[kk], req));
+            t.float("episode_length", ratio(tally.steps[kk] as f64, tally.episodes[kk] as f64));
+            t.float("solved_fraction", ratio(tally.solved[kk] as f64, req));
+            t.float("unserved_fraction", ratio(tally.unserved[kk] as f64, req));
+            for j in 0..a {
+                let t = &mut self.actions;
+                t.int("generation", g);
+                t.int("niche", kk as u64);
+                t.int("action", j as u64);
+                t.int("steps", tally.action_steps[kk * a + j]);
+                t.float("share", ratio(tally.action_steps[kk * a + j] as f64, tally.steps[kk] as f64));
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! NicheWorld (SPEC 1): assistants serve users whose requests fall into
+//! niches, and replicate on the sum or the rate of their proxy reward.
+//!
+//! One concept per file: `world` (the tables), `genome` (policy and skill,
+//! per-generation step tables, personas), `episode` (the step loop),
+//! `generation` (arrival, rerouting, follow-ups), `fitness`, `measure`,
+//! `analytic` (the exact evaluator), `evolve` (the loop).
+
+pub mod analytic;
+pub mod episode;
+pub mod evolve;
+pub mod fitness;
+pub mod generation;
+pub mod genome;
+pub mod measure;
+pub mod world;
+
+pub use evolve::{evolve, Config, Output, Status};
+pub use fitness::Fitness;
+pub use world::{Action, Niche, Outcome, World};

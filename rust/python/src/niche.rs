@@ -1,0 +1,194 @@
+//! Bindings of NicheWorld: the world arrives as a dict of flat tables
+//! (built by `replicators.niche.NicheWorld._tables`), results leave as
+//! dicts of numpy columns.
+
+use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray2};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use replicators_core::error::Error;
+use replicators_core::mutation::Mutation;
+use replicators_core::niche::{analytic, evolve, genome, measure, Action, Config, Fitness, Niche, Outcome, Status, World};
+use replicators_core::selection::Selection;
+
+use crate::detach::run_detached;
+use crate::errors::py_err;
+
+fn field<'py, T: FromPyObjectOwned<'py>>(d: &Bound<'py, PyDict>, key: &str) -> PyResult<T> {
+    match d.get_item(key)? {
+        Some(v) => v.extract::<T>().map_err(Into::<PyErr>::into),
+        None => Err(pyo3::exceptions::PyKeyError::new_err(format!("world table without {key:?}"))),
+    }
+}
+
+/// The core world from the dict of tables.
+fn world_from(py: Python<'_>, d: &Bound<'_, PyDict>) -> PyResult<World> {
+    let demand: Vec<f64> = field(d, "demand")?;
+    let patience: Vec<f64> = field(d, "patience")?;
+    let max_steps: Vec<u32> = field(d, "max_steps")?;
+    let ends: Vec<bool> = field(d, "ends")?;
+    let skilled: Vec<bool> = field(d, "skilled")?;
+    let reroute: Vec<bool> = field(d, "reroute")?;
+    let cols: Vec<Vec<f64>> =
+        ["proxy", "gold", "fail_proxy", "fail_gold", "follow_up"].iter().map(|k| field(d, k)).collect::<PyResult<_>>()?;
+    let (k, a) = (demand.len(), ends.len());
+    if patience.len() != k || max_steps.len() != k || skilled.len() != a || reroute.len() != a || cols.iter().any(|c| c.len() != k * a) {
+        return Err(py_err(py)(Error::shape("world", "tables of inconsistent sizes")));
+    }
+    Ok(World {
+        niches: (0..k).map(|i| Niche { demand: demand[i], patience: patience[i], max_steps: max_steps[i] }).collect(),
+        actions: (0..a).map(|j| Action { ends: ends[j], skilled: skilled[j], reroute: reroute[j] }).collect(),
+        outcomes: (0..k * a)
+            .map(|i| Outcome { proxy: cols[0][i], gold: cols[1][i], fail_proxy: cols[2][i], fail_gold: cols[3][i], follow_up: cols[4][i] })
+            .collect(),
+        capacity: field(d, "capacity")?,
+        tradeoff: field(d, "tradeoff")?,
+        requests_per_agent: field(d, "requests_per_agent")?,
+        max_reroutes: field(d, "max_reroutes")?,
+        time_budget: field(d, "time_budget")?,
+    })
+}
+
+fn table<'py>(py: Python<'py>, t: measure::Table) -> PyResult<Bound<'py, PyDict>> {
+    let out = PyDict::new(py);
+    for (name, col) in t.columns {
+        match col {
+            measure::Column::Int(v) => out.set_item(name, v.into_pyarray(py))?,
+            measure::Column::Float(v) => out.set_item(name, v.into_pyarray(py))?,
+        }
+    }
+    Ok(out)
+}
+
+/// Run the evolve loop; see `replicators.niche.NicheWorld._evolve`.
+#[pyfunction]
+#[pyo3(signature = (world, *, population, generations, fitness, selection, mutation, seed, threads=None,
+    snapshots=Vec::new(), initial=None, initial_spread=0.0, entropy_bonus=0.0, specialist_threshold=0.5, progress=None))]
+fn niche_evolve<'py>(
+    py: Python<'py>,
+    world: &Bound<'py, PyDict>,
+    population: usize,
+    generations: u64,
+    fitness: &str,
+    selection: (String, f64, bool),
+    mutation: (f64, f64),
+    seed: u64,
+    threads: Option<usize>,
+    snapshots: Vec<u64>,
+    initial: Option<Vec<f64>>,
+    initial_spread: f64,
+    entropy_bonus: f64,
+    specialist_threshold: f64,
+    progress: Option<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let err = py_err(py);
+    let w = world_from(py, world)?;
+    let cfg = Config {
+        population,
+        generations,
+        fitness: Fitness::from_name(fitness).map_err(&err)?,
+        entropy_bonus,
+        selection: Selection::from_parts(&selection.0, selection.1, selection.2).map_err(&err)?,
+        mutation: Mutation { rate: mutation.0, scale: mutation.1 },
+        seed,
+        snapshots,
+        initial: initial.unwrap_or_default(),
+        initial_spread,
+        specialist_threshold,
+    };
+    let out = run_detached(py, threads, progress.as_ref(), |control| evolve(&w, &cfg, control))?;
+    let d = PyDict::new(py);
+    let m = out.measurements;
+    d.set_item("history", table(py, m.history)?)?;
+    d.set_item("niches", table(py, m.niches)?)?;
+    d.set_item("actions", table(py, m.actions)?)?;
+    d.set_item("personas", table(py, m.personas)?)?;
+    let snaps = PyList::empty(py);
+    let width = w.genome_width();
+    for (g, genomes) in out.snapshots {
+        let rows = genomes.len() / width;
+        snaps.append((g, PyArray1::from_vec(py, genomes).reshape([rows, width])?))?;
+    }
+    d.set_item("snapshots", snaps)?;
+    match out.status {
+        Status::Completed => d.set_item("status", ("completed", py.None()))?,
+        Status::Extinct { generation } => d.set_item("status", ("extinct", generation))?,
+    }
+    d.set_item("reference", PyArray1::from_vec(py, out.reference).reshape([w.k(), w.a()])?)?;
+    d.set_item("bytes_per_agent", out.bytes_per_agent)?;
+    Ok(d)
+}
+
+fn evaluation<'py>(py: Python<'py>, e: analytic::Evaluation) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("proxy", e.proxy)?;
+    d.set_item("gold", e.gold)?;
+    d.set_item("length", e.length)?;
+    d.set_item("follow_ups", e.follow_ups)?;
+    d.set_item("solve", e.solve)?;
+    d.set_item("decline", e.decline)?;
+    d.set_item("episode_rate", e.episode_rate)?;
+    d.set_item("episodes_per_request", e.episodes_per_request)?;
+    Ok(d)
+}
+
+/// Exact expectations of a stationary policy with a given skill in a niche.
+#[pyfunction]
+fn niche_evaluate<'py>(py: Python<'py>, world: &Bound<'py, PyDict>, niche: usize, policy: Vec<f64>, skill: f64) -> PyResult<Bound<'py, PyDict>> {
+    let w = world_from(py, world)?;
+    evaluation(py, analytic::evaluate(&w, niche, &policy, skill).map_err(py_err(py))?)
+}
+
+/// Exact expectations of a genome (logits) in a niche.
+#[pyfunction]
+fn niche_evaluate_genome<'py>(py: Python<'py>, world: &Bound<'py, PyDict>, niche: usize, genome: Vec<f64>) -> PyResult<Bound<'py, PyDict>> {
+    let w = world_from(py, world)?;
+    evaluation(py, analytic::evaluate_genome(&w, &genome, niche).map_err(py_err(py))?)
+}
+
+/// Per-agent traits of a genome matrix: persona labels, entropy, KL...
+#[pyfunction]
+#[pyo3(signature = (world, genomes, specialist_threshold=0.5, reference=None))]
+fn niche_traits<'py>(
+    py: Python<'py>,
+    world: &Bound<'py, PyDict>,
+    genomes: PyReadonlyArray2<'py, f64>,
+    specialist_threshold: f64,
+    reference: Option<Vec<f64>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let err = py_err(py);
+    let w = world_from(py, world)?;
+    w.validate().map_err(&err)?;
+    let g = genomes.as_array();
+    if g.ncols() != w.genome_width() {
+        return Err(err(Error::shape("genomes", format!("expected {} columns, got {}", w.genome_width(), g.ncols()))));
+    }
+    if !(0.0..=1.0).contains(&specialist_threshold) {
+        return Err(err(Error::invalid("specialist_threshold", specialist_threshold, "a number in [0, 1]")));
+    }
+    let flat: Vec<f64> = g.iter().cloned().collect();
+    if let Some(bad) = flat.iter().find(|x| !x.is_finite()) {
+        return Err(err(Error::invalid("genomes", bad, "finite logits")));
+    }
+    let reference = reference.unwrap_or_else(|| genome::mean_policy(&w, &flat));
+    if reference.len() != w.k() * w.a() {
+        return Err(err(Error::shape("reference", "expected niches x actions probabilities")));
+    }
+    let (mut tables, mut traits) = (genome::Tables::default(), Vec::new());
+    py.detach(|| genome::prepare(&w, &flat, &reference, specialist_threshold, &mut tables, &mut traits));
+    let d = PyDict::new(py);
+    d.set_item("niche", traits.iter().map(|t| (t.persona / 3) as i64).collect::<Vec<_>>().into_pyarray(py))?;
+    d.set_item("behaviour", traits.iter().map(|t| (t.persona % 3) as i64).collect::<Vec<_>>().into_pyarray(py))?;
+    d.set_item("specialization", traits.iter().map(|t| t.specialization).collect::<Vec<_>>().into_pyarray(py))?;
+    d.set_item("entropy", traits.iter().map(|t| t.entropy).collect::<Vec<_>>().into_pyarray(py))?;
+    d.set_item("kl", traits.iter().map(|t| t.kl).collect::<Vec<_>>().into_pyarray(py))?;
+    d.set_item("skill", traits.iter().map(|t| t.skill).collect::<Vec<_>>().into_pyarray(py))?;
+    Ok(d)
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(niche_evolve, m)?)?;
+    m.add_function(wrap_pyfunction!(niche_evaluate, m)?)?;
+    m.add_function(wrap_pyfunction!(niche_evaluate_genome, m)?)?;
+    m.add_function(wrap_pyfunction!(niche_traits, m)?)?;
+    Ok(())
+}
