@@ -86,6 +86,13 @@ impl MatrixGame {
         })
     }
 
+    /// A pair for validating population-wide settings: the first two
+    /// strategies, or strategy 0 against itself in a 1 x 1 game.
+    pub fn pair_or_self(&self) -> Pair {
+        let r = if self.n > 1 { 1 } else { 0 };
+        Pair { a: self.payoff(0, 0), b: self.payoff(0, r), c: self.payoff(r, 0), d: self.payoff(r, r) }
+    }
+
     /// Expected payoffs against a population with frequencies `x`
     /// (infinite population: self-interaction has measure zero).
     pub fn expected_payoffs(&self, x: &[f64], out: &mut [f64]) {

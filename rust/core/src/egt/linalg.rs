@@ -31,7 +31,8 @@ impl Lu {
             let (pivot_row, pivot) = (col..n)
                 .map(|r| (r, a[r * n + col].abs()))
                 .fold((col, -1.0), |best, cur| if cur.1 > best.1 { cur } else { best });
-            if !(pivot > tiny) {
+            // NaN pivots fail too: `pivot > tiny` is false for them.
+            if pivot.is_nan() || pivot <= tiny {
                 return Err(Error::Numerical { message: format!("singular system (pivot {pivot:e} in column {col})") });
             }
             if pivot_row != col {

@@ -11,6 +11,8 @@ pub mod linalg;
 pub mod logspace;
 pub mod monte_carlo;
 pub mod process;
+pub mod replicator;
+pub mod stationary;
 
 pub use fixation::{exact, Fixation};
 pub use game::{MatrixGame, Pair};
