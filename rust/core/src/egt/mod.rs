@@ -9,6 +9,7 @@ pub mod fixation;
 pub mod game;
 pub mod linalg;
 pub mod logspace;
+pub mod population;
 pub mod monte_carlo;
 pub mod process;
 pub mod replicator;
