@@ -4,6 +4,7 @@
 //! returns numpy arrays. No model logic lives in this crate.
 
 mod detach;
+mod egt;
 mod errors;
 mod machinery;
 
@@ -17,6 +18,7 @@ mod _core {
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         crate::machinery::register(m)?;
+        crate::egt::register(m)?;
         Ok(())
     }
 }
