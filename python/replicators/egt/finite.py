@@ -42,7 +42,8 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import math
+from dataclasses import astuple, dataclass
 
 import numpy as np
 import polars as pl
@@ -177,13 +178,14 @@ def fixation_times(
     return FixationTimes(absorption=a, fixation=f)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FixationEstimate:
     """A Monte Carlo estimate of fixation, with standard errors.
 
     ``stderr`` is the binomial standard error sqrt(p (1 - p) / runs). Times
     (steps of the full chain) are NaN unless ``times=True``; the conditional
-    fixation time is NaN if no run fixed.
+    fixation time is NaN if no run fixed. Two estimates are equal when
+    every field is, NaN included (so reproducibility reads ``a == b``).
     """
 
     probability: float
@@ -194,6 +196,15 @@ class FixationEstimate:
     absorption_time_stderr: float = float("nan")
     fixation_time: float = float("nan")
     fixation_time_stderr: float = float("nan")
+
+    def _key(self) -> tuple[object, ...]:
+        return tuple("nan" if isinstance(x, float) and math.isnan(x) else x for x in astuple(self))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FixationEstimate) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     def z_score(self, exact: float) -> float:
         """(estimate - exact) / stderr: within +-4 for a correct simulation.
