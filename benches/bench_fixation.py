@@ -45,7 +45,9 @@ PAYOFFS = np.ones((2, 2))
 def run_replicators(runs: int, seed: int) -> float:
     from replicators.egt import MatrixGame, simulate_fixation
 
-    est = simulate_fixation(MatrixGame(PAYOFFS), POPULATION, BETA, "fermi", runs=runs, seed=seed, threads=None)
+    est = simulate_fixation(
+        MatrixGame(PAYOFFS), POPULATION, BETA, "fermi", runs=runs, seed=seed, threads=None
+    )
     return est.probability
 
 
@@ -106,7 +108,8 @@ def measure(name: str, runs: int, repeat: int, seed: int) -> dict:
         "probability_mean": p,
         "probabilities": probs,
         # z of the pooled estimate against the exact 1/N
-        "z_vs_exact": (p - 1 / POPULATION) / np.sqrt((1 / POPULATION) * (1 - 1 / POPULATION) / (runs * repeat)),
+        "z_vs_exact": (p - 1 / POPULATION)
+        / np.sqrt((1 / POPULATION) * (1 - 1 / POPULATION) / (runs * repeat)),
     }
 
 
@@ -155,13 +158,20 @@ def main(argv: list[str] | None = None) -> dict:
         if base and other in results:
             report["ratios"][f"replicators/{other}"] = base / results[other]["runs_per_second"]
 
-    print(f"\nMonte Carlo fixation: Fermi, N={POPULATION}, neutral game, 1 mutant, {args.runs} runs, "
-          f"{os.cpu_count()} cores (median of {args.repeat})")
-    print(f"{'':<12} {'runs/s':>14} {'seconds':>10} {'rho (mean)':>12} {'z vs 1/N':>9} {'replicators x':>14}")
+    print(
+        f"\nMonte Carlo fixation: Fermi, N={POPULATION}, neutral game, 1 mutant, {args.runs} runs, "
+        f"{os.cpu_count()} cores (median of {args.repeat})"
+    )
+    print(
+        f"{'':<12} {'runs/s':>14} {'seconds':>10} {'rho (mean)':>12} {'z vs 1/N':>9} "
+        f"{'replicators x':>14}"
+    )
     for name, r in results.items():
         ratio = base / r["runs_per_second"] if base else float("nan")
-        print(f"{name:<12} {r['runs_per_second']:>14,.0f} {r['seconds_median']:>10.4f} "
-              f"{r['probability_mean']:>12.5f} {r['z_vs_exact']:>9.2f} {ratio:>14.1f}")
+        print(
+            f"{name:<12} {r['runs_per_second']:>14,.0f} {r['seconds_median']:>10.4f} "
+            f"{r['probability_mean']:>12.5f} {r['z_vs_exact']:>9.2f} {ratio:>14.1f}"
+        )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "bench_fixation.json"

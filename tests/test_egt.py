@@ -13,7 +13,6 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-
 from replicators.egt import (
     MatrixGame,
     fixation_matrix,
@@ -128,7 +127,9 @@ def wright_fisher_by_solve(game, n, w):
 
 
 def test_spec_constant_fitness_moran():
-    assert fixation_probability(MatrixGame.constant(2.0), 10, 1.0) == pytest.approx(0.500488758553, abs=1e-12)
+    assert fixation_probability(MatrixGame.constant(2.0), 10, 1.0) == pytest.approx(
+        0.500488758553, abs=1e-12
+    )
 
 
 @pytest.mark.parametrize("process", ["moran", "moran_db", "fermi", "wright_fisher"])
@@ -154,7 +155,9 @@ def test_spec_neutral_moran_times():
 @pytest.mark.parametrize("r", [0.7, 1.05, 2.0, 3.0])
 def test_constant_fitness_grid(n, r):
     expected = (1 - 1 / r) / (1 - 1 / r**n)
-    assert fixation_probability(MatrixGame.constant(r), n, 1.0, "moran") == pytest.approx(expected, rel=1e-11)
+    assert fixation_probability(MatrixGame.constant(r), n, 1.0, "moran") == pytest.approx(
+        expected, rel=1e-11
+    )
 
 
 @pytest.mark.parametrize("game", GAMES, ids=list(GAMES))
@@ -167,8 +170,10 @@ def test_frequency_dependent_grid(game, process, n, w):
         with pytest.raises(ConfigError, match="intensity"):
             fixation_probability(a, n, w, process)
         return
-    assert fixation_probability(a, n, w, process) == pytest.approx(rho_formula(a, n, w, process), rel=1e-10)
-    rho, t_abs, t_fix = birth_death_by_solve(a, n, w, process)
+    assert fixation_probability(a, n, w, process) == pytest.approx(
+        rho_formula(a, n, w, process), rel=1e-10
+    )
+    _rho, t_abs, t_fix = birth_death_by_solve(a, n, w, process)
     t = fixation_times(a, n, w, process)
     assert t.absorption == pytest.approx(t_abs, rel=1e-8)
     assert t.fixation == pytest.approx(t_fix, rel=1e-8)
@@ -184,9 +189,15 @@ def test_wright_fisher_grid(game, n, w):
 
 
 def test_exponential_fitness_and_strategy_indices():
-    a = [[0, 9, 9], [9, 3, 0], [9, 5, 1]]  # the (mutant 1, resident 2) sub-game is prisoner's dilemma
+    a = [
+        [0, 9, 9],
+        [9, 3, 0],
+        [9, 5, 1],
+    ]  # the (mutant 1, resident 2) sub-game is prisoner's dilemma
     got = fixation_probability(a, 15, 0.3, "moran", mutant=1, resident=2, fitness="exponential")
-    assert got == pytest.approx(rho_formula([[3, 0], [5, 1]], 15, 0.3, "moran", "exponential"), rel=1e-10)
+    assert got == pytest.approx(
+        rho_formula([[3, 0], [5, 1]], 15, 0.3, "moran", "exponential"), rel=1e-10
+    )
 
 
 def test_strong_selection_stays_finite():
@@ -194,7 +205,10 @@ def test_strong_selection_stays_finite():
     assert 0.0 <= rho < 1e-300
     t = fixation_times(GAMES["prisoners_dilemma"], 2000, 50.0, "fermi")
     assert math.isfinite(t.absorption) and math.isfinite(t.fixation)
-    assert fixation_probability(GAMES["prisoners_dilemma"], 2000, 50.0, "fermi", mutant=1, resident=0) > 0.99
+    assert (
+        fixation_probability(GAMES["prisoners_dilemma"], 2000, 50.0, "fermi", mutant=1, resident=0)
+        > 0.99
+    )
 
 
 # ---- Monte Carlo ---------------------------------------------------------------------
@@ -227,11 +241,15 @@ def test_monte_carlo_neutral_fermi_benchmark_chain():
 @pytest.mark.parametrize("process", ["moran", "fermi", "wright_fisher"])
 def test_same_seed_same_numbers_whatever_the_threads(process):
     runs = [
-        simulate_fixation(GAMES["stag_hunt"], 30, 0.4, process, runs=5000, seed=99, threads=k, times=True)
+        simulate_fixation(
+            GAMES["stag_hunt"], 30, 0.4, process, runs=5000, seed=99, threads=k, times=True
+        )
         for k in (1, 2, 1)
     ]
     assert runs[0] == runs[1] == runs[2]
-    other = simulate_fixation(GAMES["stag_hunt"], 30, 0.4, process, runs=5000, seed=100, threads=2, times=True)
+    other = simulate_fixation(
+        GAMES["stag_hunt"], 30, 0.4, process, runs=5000, seed=100, threads=2, times=True
+    )
     assert other != runs[0]
 
 
@@ -241,7 +259,9 @@ def test_target_stderr_runs_until_reached():
     assert abs(est.z_score(0.1)) < 4
     again = simulate_fixation(NEUTRAL, 10, 1.0, runs=2000, seed=1, target_stderr=0.002, threads=1)
     assert again == est
-    capped = simulate_fixation(NEUTRAL, 10, 1.0, runs=1000, seed=1, target_stderr=1e-6, max_runs=5000)
+    capped = simulate_fixation(
+        NEUTRAL, 10, 1.0, runs=1000, seed=1, target_stderr=1e-6, max_runs=5000
+    )
     assert capped.runs == 5000
 
 
@@ -280,7 +300,9 @@ def test_stationary_distribution_two_and_three_strategies():
         ref /= ref.sum()
         got = stationary_distribution(a, 12, 0.3, process)["probability"].to_numpy()
         assert got == pytest.approx(ref, abs=1e-12)
-    rps = stationary_distribution(MatrixGame.rock_paper_scissors(), 30, 1.0, "moran", fitness="exponential")
+    rps = stationary_distribution(
+        MatrixGame.rock_paper_scissors(), 30, 1.0, "moran", fitness="exponential"
+    )
     assert rps["probability"].to_numpy() == pytest.approx([1 / 3] * 3, abs=1e-12)
 
 
@@ -290,8 +312,9 @@ def test_rare_mutation_simulation_approaches_the_stationary_distribution():
     g = MatrixGame(GAMES["stag_hunt"])
     pi = stationary_distribution(g, 6, 0.5, "fermi")["probability"][0]
     runs = 16
-    df = simulate_population(g, [6, 0], 0.5, "fermi", mutation=1e-4, steps=2_000_000, record_every=50, runs=runs,
-                             seed=4)
+    df = simulate_population(
+        g, [6, 0], 0.5, "fermi", mutation=1e-4, steps=2_000_000, record_every=50, runs=runs, seed=4
+    )
     per_run = (df["x0"] / 6).to_numpy().reshape(runs, -1).mean(axis=1)
     se = per_run.std(ddof=1) / math.sqrt(runs)
     assert abs(per_run.mean() - pi) < 4 * se + 0.01, (per_run.mean(), se, pi)
@@ -303,7 +326,14 @@ def test_rare_mutation_simulation_approaches_the_stationary_distribution():
 @pytest.mark.parametrize("process", ["moran", "moran_db", "fermi", "wright_fisher"])
 def test_population_trajectories(process):
     g = MatrixGame.rock_paper_scissors()
-    kw = dict(fitness="exponential", mutation=0.02, steps=400, record_every=40, runs=3, seed=8)
+    kw = {
+        "fitness": "exponential",
+        "mutation": 0.02,
+        "steps": 400,
+        "record_every": 40,
+        "runs": 3,
+        "seed": 8,
+    }
     df = simulate_population(g, [20, 20, 20], 0.5, process, threads=1, **kw)
     assert df.columns == ["run", "step", "rock", "paper", "scissors"]
     assert df.height == 3 * 11
@@ -316,8 +346,17 @@ def test_population_trajectories(process):
 
 def test_wright_fisher_neutral_mutation_balance():
     # Neutral WF with symmetric mutation u: the mean frequency stays at 1/2 by symmetry.
-    df = simulate_population(NEUTRAL, [50, 50], 1.0, "wright_fisher", mutation=0.01, steps=2000, record_every=10,
-                             runs=20, seed=6)
+    df = simulate_population(
+        NEUTRAL,
+        [50, 50],
+        1.0,
+        "wright_fisher",
+        mutation=0.01,
+        steps=2000,
+        record_every=10,
+        runs=20,
+        seed=6,
+    )
     x = (df["x0"] / 100).to_numpy().reshape(20, -1)[:, 20:].mean(axis=1)  # per-run time averages
     assert abs(x.mean() - 0.5) < 4 * x.std(ddof=1) / math.sqrt(len(x))
 
@@ -327,8 +366,14 @@ def test_wright_fisher_neutral_mutation_balance():
 
 @pytest.mark.parametrize("method", ["dopri5", "rk4"])
 def test_rock_paper_scissors_conserves_the_product(method):
-    df = replicator(MatrixGame.rock_paper_scissors(2.0, 2.0), [0.6, 0.3, 0.1], t=50.0, points=501, method=method,
-                    dt=0.005)
+    df = replicator(
+        MatrixGame.rock_paper_scissors(2.0, 2.0),
+        [0.6, 0.3, 0.1],
+        t=50.0,
+        points=501,
+        method=method,
+        dt=0.005,
+    )
     prod = (df["rock"] * df["paper"] * df["scissors"]).to_numpy()
     assert np.max(np.abs(prod - prod[0])) < 1e-8
     assert df["error"][-1] < 1e-7
@@ -392,13 +437,21 @@ def test_replicator_output_times_and_rk4_error_estimate_is_honest():
         (lambda: simulate_fixation(NEUTRAL, 10, 1.0, threads=0), "threads"),
         (lambda: simulate_fixation(NEUTRAL, 10, 1.0, target_stderr=0.0), "target_stderr"),
         (lambda: simulate_fixation(NEUTRAL, 10, 1.0, max_steps=0), "max_steps"),
-        (lambda: simulate_fixation(GAMES["hawk_dove"], 200, 30.0, "fermi", runs=1, max_steps=1000), "max_steps"),
+        (
+            lambda: simulate_fixation(
+                GAMES["hawk_dove"], 200, 30.0, "fermi", runs=1, max_steps=1000
+            ),
+            "max_steps",
+        ),
         (lambda: replicator(NEUTRAL, [0.5, 0.6]), "x0"),
         (lambda: replicator(NEUTRAL, [0.5, 0.25, 0.25]), "x0"),
         (lambda: replicator(NEUTRAL, [0.5, 0.5], mutation=[[0.5, 0.6], [0.5, 0.5]]), "mutation"),
         (lambda: replicator(NEUTRAL, [0.5, 0.5], mutation=1.5), "mutation"),
         (lambda: replicator(NEUTRAL, [0.5, 0.5], method="rk4", dt=0), "dt"),
-        (lambda: replicator(MatrixGame.hawk_dove(2, 3), [0.9, 0.1], t=5, discrete=True), "background"),
+        (
+            lambda: replicator(MatrixGame.hawk_dove(2, 3), [0.9, 0.1], t=5, discrete=True),
+            "background",
+        ),
         (lambda: simulate_population(NEUTRAL, [1, 0], 1.0), "population"),
         (lambda: simulate_population(NEUTRAL, [5, 5], 1.0, mutation=2.0), "mutation"),
         (lambda: MatrixGame([[1, 2], [3, 4]], names=["a", "a"]), "names"),

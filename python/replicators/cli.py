@@ -16,25 +16,37 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 
-__all__ = ["main", "build_parser", "COMMANDS"]
+__all__ = ["COMMANDS", "build_parser", "main"]
 
 Runner = Callable[[argparse.Namespace], int]
 
 
 def _demo(parser: argparse.ArgumentParser) -> Runner:
-    parser.add_argument("--out", default="reports/demo", help="folder for tables and charts (default reports/demo)")
     parser.add_argument(
-        "--egt", action="store_true", help="the classic evolutionary dynamics demo (currently the only demo)"
+        "--out", default="reports/demo", help="folder for tables and charts (default reports/demo)"
+    )
+    parser.add_argument(
+        "--egt",
+        action="store_true",
+        help="the classic evolutionary dynamics demo (currently the only demo)",
     )
     parser.add_argument("--runs", type=int, default=20_000, help="Monte Carlo runs per estimate")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="worker threads (default: all cores)"
+    )
     parser.add_argument("--no-charts", action="store_true", help="skip the altair charts")
 
     def run(args: argparse.Namespace) -> int:
         from .egt.demo import egt_demo
 
-        egt_demo(args.out, runs=args.runs, seed=args.seed, threads=args.threads, charts=not args.no_charts)
+        egt_demo(
+            args.out,
+            runs=args.runs,
+            seed=args.seed,
+            threads=args.threads,
+            charts=not args.no_charts,
+        )
         return 0
 
     return run
@@ -47,7 +59,9 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], Runner]]] = {
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand of ``COMMANDS``."""
-    parser = argparse.ArgumentParser(prog="replicators", description="Evolving populations of policies.")
+    parser = argparse.ArgumentParser(
+        prog="replicators", description="Evolving populations of policies."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (help_text, add) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)

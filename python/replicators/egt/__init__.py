@@ -35,18 +35,18 @@ from .game import MatrixGame
 from .replicator import mutation_matrix, replicator, replicator_mutator
 
 __all__ = [
-    "MatrixGame",
-    "PROCESSES",
     "FITNESS_MAPS",
+    "PROCESSES",
+    "FixationEstimate",
+    "FixationTimes",
+    "MatrixGame",
+    "fixation_matrix",
     "fixation_probability",
     "fixation_times",
-    "FixationTimes",
-    "simulate_fixation",
-    "FixationEstimate",
-    "fixation_matrix",
-    "stationary_distribution",
-    "simulate_population",
+    "mutation_matrix",
     "replicator",
     "replicator_mutator",
-    "mutation_matrix",
+    "simulate_fixation",
+    "simulate_population",
+    "stationary_distribution",
 ]

@@ -44,8 +44,16 @@ def _rows(runs: int, seed: int, threads: int | None) -> pl.DataFrame:
             rho = fixation_probability(STAG_HUNT, POPULATION, w, process)
             times = fixation_times(STAG_HUNT, POPULATION, w, process)
             # A distinct seed per row, so that the rows' errors are independent.
-            est = simulate_fixation(STAG_HUNT, POPULATION, w, process, runs=runs, seed=seed + len(rows),
-                                    threads=threads, times=True)
+            est = simulate_fixation(
+                STAG_HUNT,
+                POPULATION,
+                w,
+                process,
+                runs=runs,
+                seed=seed + len(rows),
+                threads=threads,
+                times=True,
+            )
             rows.append(
                 {
                     "process": process,
@@ -69,28 +77,59 @@ def _chart(out: Path, runs: int, seed: int, threads: int | None) -> list[Path]:
     for process in PROCESSES:
         for i in range(41):
             w = i / 40
-            curve.append({"process": process, "intensity": w,
-                          "rho": fixation_probability(STAG_HUNT, POPULATION, w, process)})
+            curve.append(
+                {
+                    "process": process,
+                    "intensity": w,
+                    "rho": fixation_probability(STAG_HUNT, POPULATION, w, process),
+                }
+            )
         for w in (0.0, 0.25, 0.5, 0.75, 1.0):
-            est = simulate_fixation(STAG_HUNT, POPULATION, w, process, runs=runs, seed=seed + 100 + len(points),
-                                    threads=threads)
-            points.append({"process": process, "intensity": w, "rho": est.probability,
-                           "low": est.probability - 2 * est.stderr, "high": est.probability + 2 * est.stderr})
+            est = simulate_fixation(
+                STAG_HUNT,
+                POPULATION,
+                w,
+                process,
+                runs=runs,
+                seed=seed + 100 + len(points),
+                threads=threads,
+            )
+            points.append(
+                {
+                    "process": process,
+                    "intensity": w,
+                    "rho": est.probability,
+                    "low": est.probability - 2 * est.stderr,
+                    "high": est.probability + 2 * est.stderr,
+                }
+            )
     color = alt.Color("process:N", title="process")
-    lines = alt.Chart(pl.DataFrame(curve)).mark_line().encode(
-        x=alt.X("intensity:Q", title="selection intensity (w, or beta for fermi)"),
-        y=alt.Y("rho:Q", title="fixation probability of one stag hunter"),
-        color=color,
+    lines = (
+        alt.Chart(pl.DataFrame(curve))
+        .mark_line()
+        .encode(
+            x=alt.X("intensity:Q", title="selection intensity (w, or beta for fermi)"),
+            y=alt.Y("rho:Q", title="fixation probability of one stag hunter"),
+            color=color,
+        )
     )
-    dots = alt.Chart(pl.DataFrame(points)).mark_point(filled=True, size=50).encode(
-        x="intensity:Q", y="rho:Q", color=color
+    dots = (
+        alt.Chart(pl.DataFrame(points))
+        .mark_point(filled=True, size=50)
+        .encode(x="intensity:Q", y="rho:Q", color=color)
     )
-    bars = alt.Chart(pl.DataFrame(points)).mark_errorbar().encode(
-        x="intensity:Q", y=alt.Y("low:Q", title=""), y2="high:Q", color=color
+    bars = (
+        alt.Chart(pl.DataFrame(points))
+        .mark_errorbar()
+        .encode(x="intensity:Q", y=alt.Y("low:Q", title=""), y2="high:Q", color=color)
     )
-    neutral = alt.Chart(pl.DataFrame({"rho": [1 / POPULATION]})).mark_rule(strokeDash=[4, 4]).encode(y="rho:Q")
+    neutral = (
+        alt.Chart(pl.DataFrame({"rho": [1 / POPULATION]}))
+        .mark_rule(strokeDash=[4, 4])
+        .encode(y="rho:Q")
+    )
     chart = (lines + bars + dots + neutral).properties(
-        title=f"Stag hunt, N = {POPULATION}: exact (lines) vs Monte Carlo (points, ±2 s.e.; dashed: 1/N)",
+        title=f"Stag hunt, N = {POPULATION}: exact (lines), Monte Carlo (±2 s.e.), 1/N (dashed)",
         width=520,
         height=320,
     )
@@ -98,7 +137,7 @@ def _chart(out: Path, runs: int, seed: int, threads: int | None) -> list[Path]:
     chart.save(str(html))
     try:
         chart.save(str(png), scale_factor=2)
-    except Exception as e:  # vl-convert missing or failing: HTML is still there
+    except (ImportError, ValueError, RuntimeError, OSError) as e:  # no vl-convert: HTML only
         print(f"(PNG not written: {e})")
         return [html]
     return [html, png]
@@ -136,11 +175,22 @@ def egt_demo(
     if charts:
         written += _chart(out, max(runs // 4, 1000), seed, threads)
     if echo:
-        with pl.Config(tbl_rows=-1, tbl_cols=-1, float_precision=5, tbl_width_chars=160, tbl_hide_dataframe_shape=True):
-            print(f"Fixation of one stag hunter among {POPULATION - 1} hare hunters "
-                  f"(payoffs [[4, 1], [3, 2]]), {runs} Monte Carlo runs each:")
+        with pl.Config(
+            tbl_rows=-1,
+            tbl_cols=-1,
+            float_precision=5,
+            tbl_width_chars=160,
+            tbl_hide_dataframe_shape=True,
+        ):
+            print(
+                f"Fixation of one stag hunter among {POPULATION - 1} hare hunters "
+                f"(payoffs [[4, 1], [3, 2]]), {runs} Monte Carlo runs each:"
+            )
             print(table)
-        print(f"Replicator-mutator, f = (2, 1), mutation 0.1: x* = ({fixed_point[0]:.8f}, {fixed_point[1]:.8f}); "
-              f"closed form ({closed:.8f}, {1 - closed:.8f})")
+        print(
+            "Replicator-mutator, f = (2, 1), mutation 0.1: "
+            f"x* = ({fixed_point[0]:.8f}, {fixed_point[1]:.8f}); "
+            f"closed form ({closed:.8f}, {1 - closed:.8f})"
+        )
         print("wrote " + ", ".join(str(p) for p in written))
     return table

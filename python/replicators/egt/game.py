@@ -47,17 +47,23 @@ class MatrixGame:
     replicators.errors.ConfigError: payoffs: a 2 x 3 matrix is not square: expected n x n
     """
 
-    __slots__ = ("_payoffs", "_names")
+    __slots__ = ("_names", "_payoffs")
 
-    def __init__(self, payoffs: Sequence[Sequence[float]] | np.ndarray, names: Sequence[str] | None = None):
+    def __init__(
+        self, payoffs: Sequence[Sequence[float]] | np.ndarray, names: Sequence[str] | None = None
+    ):
         try:
             a = np.array(payoffs, dtype=float)
         except (TypeError, ValueError) as e:
             raise ConfigError(f"payoffs: expected an n x n matrix of numbers ({e})") from None
         if a.ndim != 2:
-            raise ConfigError(f"payoffs: expected an n x n matrix, got an array of {a.ndim} dimension(s)")
+            raise ConfigError(
+                f"payoffs: expected an n x n matrix, got an array of {a.ndim} dimension(s)"
+            )
         if a.shape[0] != a.shape[1]:
-            raise ConfigError(f"payoffs: a {a.shape[0]} x {a.shape[1]} matrix is not square: expected n x n")
+            raise ConfigError(
+                f"payoffs: a {a.shape[0]} x {a.shape[1]} matrix is not square: expected n x n"
+            )
         if a.shape[0] == 0:
             raise ConfigError("payoffs: the matrix is empty: expected an n x n matrix with n >= 1")
         bad = np.argwhere(~np.isfinite(a))
@@ -68,10 +74,18 @@ class MatrixGame:
         if names is None:
             names = [f"x{i}" for i in range(n)]
         names = tuple(names)
-        if len(names) != n or len(set(names)) != n or not all(isinstance(s, str) and s for s in names):
-            raise ConfigError(f"names = {names!r} is invalid: expected {n} distinct non-empty strings")
+        if (
+            len(names) != n
+            or len(set(names)) != n
+            or not all(isinstance(s, str) and s for s in names)
+        ):
+            raise ConfigError(
+                f"names = {names!r} is invalid: expected {n} distinct non-empty strings"
+            )
         if {"t", "run", "step", "error"} & set(names):
-            raise ConfigError(f"names = {names!r} is invalid: 't', 'run', 'step', 'error' are column names")
+            raise ConfigError(
+                f"names = {names!r} is invalid: 't', 'run', 'step', 'error' are column names"
+            )
         a.setflags(write=False)
         self._payoffs = a
         self._names = names

@@ -37,7 +37,7 @@ from .. import _validate as v
 from ..errors import ConfigError
 from .game import MatrixGame
 
-__all__ = ["replicator", "replicator_mutator", "mutation_matrix"]
+__all__ = ["mutation_matrix", "replicator", "replicator_mutator"]
 
 METHODS = ("dopri5", "rk4")
 
@@ -67,9 +67,14 @@ def _mutation(g: MatrixGame, mutation: object) -> np.ndarray | None:
     try:
         q = np.array(mutation, dtype=float)
     except (TypeError, ValueError):
-        raise ConfigError("mutation: expected a rate in [0, 1] or an n x n matrix of probabilities") from None
+        raise ConfigError(
+            "mutation: expected a rate in [0, 1] or an n x n matrix of probabilities"
+        ) from None
     if q.shape != (g.strategies, g.strategies):
-        raise ConfigError(f"mutation: a matrix of shape {q.shape} does not fit a game of {g.strategies} strategies")
+        raise ConfigError(
+            f"mutation: a matrix of shape {q.shape} does not fit a game of "
+            f"{g.strategies} strategies"
+        )
     return q
 
 
@@ -125,7 +130,8 @@ def replicator(
     Examples
     --------
     >>> g = MatrixGame([[2, 2], [1, 1]])
-    >>> [round(x, 8) for x in replicator(g, [0.5, 0.5], t=100.0, mutation=0.1).select("x0", "x1").row(-1)]
+    >>> df = replicator(g, [0.5, 0.5], t=100.0, mutation=0.1)
+    >>> [round(x, 8) for x in df.select("x0", "x1").row(-1)]
     [0.82169906, 0.17830094]
     >>> round(replicator(g, [0.5, 0.5], t=300, mutation=0.1, discrete=True)["x0"][-1], 8)
     0.82169906
@@ -186,5 +192,7 @@ def replicator_mutator(
     0.82169906
     """
     if mutation is None:
-        raise ConfigError("mutation = None is invalid: expected a rate in [0, 1] or an n x n matrix")
+        raise ConfigError(
+            "mutation = None is invalid: expected a rate in [0, 1] or an n x n matrix"
+        )
     return replicator(game, x0, t, mutation=mutation, **options)  # type: ignore[arg-type]
