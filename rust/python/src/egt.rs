@@ -11,6 +11,12 @@ use replicators_core::Error;
 use crate::detach::run_detached;
 use crate::errors::py_err;
 
+/// Monte Carlo summary: (runs, fixations, probability, stderr, absorption
+/// time, its stderr, fixation time, its stderr).
+type McSummary = (u64, u64, f64, f64, f64, f64, f64, f64);
+type Stationary<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray2<f64>>);
+type OdeOut<'py> = (Bound<'py, PyArray2<f64>>, Bound<'py, PyArray1<f64>>, u64);
+
 fn game(py: Python<'_>, payoffs: &PyReadonlyArray2<'_, f64>) -> PyResult<MatrixGame> {
     let a = payoffs.as_array();
     let rows: Vec<Vec<f64>> = a.rows().into_iter().map(|r| r.to_vec()).collect();
@@ -80,7 +86,7 @@ fn egt_fixation_mc(
     max_runs: u64,
     max_steps: u64,
     progress: Option<Bound<'_, PyAny>>,
-) -> PyResult<(u64, u64, f64, f64, f64, f64, f64, f64)> {
+) -> PyResult<McSummary> {
     let s = setup(py, &payoffs, population, intensity, process, fitness, mutant, resident)?;
     let plan = monte_carlo::Plan { runs, seed, times, target_stderr, max_runs, max_steps };
     plan.validate().map_err(py_err(py))?;
@@ -107,7 +113,7 @@ fn egt_stationary<'py>(
     intensity: f64,
     process: &str,
     fitness: &str,
-) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray2<f64>>)> {
+) -> PyResult<Stationary<'py>> {
     let g = game(py, &payoffs)?;
     let process = Process::parse(process).map_err(py_err(py))?;
     let fitness = FitnessMap::parse(fitness).map_err(py_err(py))?;
@@ -143,7 +149,7 @@ fn egt_replicator<'py>(
     rtol: f64,
     atol: f64,
     dt: f64,
-) -> PyResult<(Bound<'py, PyArray2<f64>>, Bound<'py, PyArray1<f64>>, u64)> {
+) -> PyResult<OdeOut<'py>> {
     let rep = replicator_of(py, &payoffs, mutation, background)?;
     let method = match method {
         "dopri5" => Method::DormandPrince { rtol, atol },
@@ -173,7 +179,7 @@ fn egt_replicator_map<'py>(
     let x0 = x0.as_array().to_vec();
     let n = rep.strategies();
     let x = run_detached(py, Some(1), None, |control| rep.iterate(&x0, steps, control))?;
-    Ok(x.into_pyarray(py).reshape([steps as usize + 1, n])?)
+    x.into_pyarray(py).reshape([steps as usize + 1, n])
 }
 
 /// Finite-population trajectories: counts per (run, record, strategy).
@@ -206,7 +212,7 @@ fn egt_population<'py>(
     let n = g.strategies();
     let counts = run_detached(py, threads, progress.as_ref(), |control| pop.simulate(&initial, &plan, control))?;
     let records = counts.len() / (runs.max(1) as usize * n);
-    Ok(counts.into_pyarray(py).reshape([runs as usize, records, n])?)
+    counts.into_pyarray(py).reshape([runs as usize, records, n])
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
