@@ -423,6 +423,7 @@ def test_replicator_output_times_and_rk4_error_estimate_is_honest():
     [
         (lambda: fixation_probability(NEUTRAL, 1, 1.0), "population"),
         (lambda: fixation_probability(NEUTRAL, -5, 1.0), "population"),
+        (lambda: fixation_probability(NEUTRAL, 2**70, 1.0), "population"),
         (lambda: fixation_probability([[1, float("nan")], [1, 1]], 10, 1.0), r"payoffs\[0\]\[1\]"),
         (lambda: fixation_probability(NEUTRAL, 10, -0.1), "intensity"),
         (lambda: fixation_probability(NEUTRAL, 10, float("nan")), "intensity"),

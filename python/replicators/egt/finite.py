@@ -68,6 +68,8 @@ __all__ = [
 
 PROCESSES = ("moran", "moran_db", "fermi", "wright_fisher")
 FITNESS_MAPS = ("linear", "exponential")
+# The core's per-state tables are O(N) (rust/core/src/egt/process.rs).
+MAX_POPULATION = 10_000_000
 
 
 def _game(game: object) -> MatrixGame:
@@ -82,7 +84,7 @@ def _chain(
     g = _game(game)
     return (
         g,
-        v.integer("population", population, 2),
+        v.integer("population", population, 2, MAX_POPULATION),
         v.at_least("intensity", intensity, 0.0),
         v.choice("process", process, PROCESSES),
         v.choice("fitness", fitness, FITNESS_MAPS),

@@ -36,6 +36,9 @@ use super::game::Pair;
 use super::logspace::{ln_count, log_add, softplus};
 use crate::error::{Error, Result};
 
+/// The largest population of the two-strategy chains.
+pub const MAX_POPULATION: u64 = 10_000_000;
+
 /// The process that updates a finite population.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Process {
@@ -123,8 +126,9 @@ impl Setup {
     pub fn new(pair: Pair, population: u64, intensity: f64, process: Process, fitness: FitnessMap) -> Result<Self> {
         crate::error::check::at_least("population", population, 2)?;
         crate::error::check::non_negative("intensity", intensity)?;
-        if population > 100_000_000 {
-            return Err(Error::invalid("population", population, "an integer in [2, 100000000]"));
+        // Per-state tables are O(N): keep them within a few hundred MB.
+        if population > MAX_POPULATION {
+            return Err(Error::invalid("population", population, format!("an integer in [2, {MAX_POPULATION}]")));
         }
         Ok(Self { pair, population, intensity, process, fitness })
     }
