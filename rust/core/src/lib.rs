@@ -5,6 +5,7 @@
 //! `selection`, `mutation`); each world has its own module.
 
 pub mod control;
+pub mod egt;
 pub mod error;
 pub mod mutation;
 pub mod niche;

@@ -25,6 +25,8 @@ pub mod domain {
     pub const GAME: u64 = 6;
     pub const WRIGHT_FISHER: u64 = 7;
     pub const REQUESTS: u64 = 8;
+    /// Trajectories of finite populations in `egt::population`.
+    pub const POPULATION: u64 = 20;
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mix with full avalanche.

@@ -4,6 +4,7 @@
 //! returns numpy arrays. No model logic lives in this crate.
 
 mod detach;
+mod egt;
 mod errors;
 mod machinery;
 mod niche;
@@ -19,6 +20,7 @@ mod _core {
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         crate::machinery::register(m)?;
         crate::niche::register(m)?;
+        crate::egt::register(m)?;
         Ok(())
     }
 }
