@@ -1,10 +1,12 @@
 //! One episode: an agent serves one request, step by step.
 //!
-//! Each step costs one 64-bit draw: its high 32 bits choose the action (a
-//! compare against each cumulative threshold), its low 32 bits decide the
-//! outcome (the skill check of a skilled action, otherwise whether the user
-//! stays). Only a skilled action that fails, and an ending action with a
-//! follow-up chance, draw once more.
+//! Each step costs two 64-bit draws and no data-dependent branch but the
+//! one that ends the episode: a step's outcome comes from table lookups
+//! indexed by the draw, not from `if`s, because the action is random and a
+//! mispredicted branch costs more than a draw. Draw `x`: high 32 bits pick
+//! the action (a compare against each cumulative threshold), low 32 bits
+//! the skill check. Draw `y`: low 32 bits whether the user stays, high 32
+//! bits the follow-up chance of an ending action.
 
 use rand::Rng as _;
 
@@ -15,12 +17,13 @@ use crate::rng::Rng;
 /// An action in a niche as the step loop sees it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Step {
-    pub proxy: f64,
-    pub gold: f64,
-    pub fail_proxy: f64,
-    pub fail_gold: f64,
+    /// Proxy and gold reward, indexed by `failed` (a skilled action's failure).
+    pub proxy: [f64; 2],
+    pub gold: [f64; 2],
     pub follow_up: u64,
     pub ends: bool,
+    /// Skilled and not rerouting: a rerouting action passes the request on
+    /// before any skill check.
     pub skilled: bool,
     pub reroute: bool,
 }
@@ -45,13 +48,11 @@ impl Rules {
             for (j, act) in world.actions.iter().enumerate() {
                 let o = world.outcome(k, j);
                 steps.push(Step {
-                    proxy: o.proxy,
-                    gold: o.gold,
-                    fail_proxy: o.fail_proxy,
-                    fail_gold: o.fail_gold,
+                    proxy: [o.proxy, o.fail_proxy],
+                    gold: [o.gold, o.fail_gold],
                     follow_up: threshold(o.follow_up),
                     ends: act.ends,
-                    skilled: act.skilled,
+                    skilled: act.skilled && !act.reroute,
                     reroute: act.reroute,
                 });
             }
@@ -130,40 +131,32 @@ pub fn run(
     let (mut proxy, mut gold, mut steps) = (0.0, 0.0, 0u32);
     loop {
         steps += 1;
-        let x = rng.next_u64();
+        let (x, y) = (rng.next_u64(), rng.next_u64());
         let a = pick(cumulative, x >> 32);
         action_steps[a] += 1;
         let s = &row[a];
-        let mut stay = x & 0xFFFF_FFFF;
-        if s.reroute {
-            proxy += s.proxy;
-            gold += s.gold;
-            return Episode { steps, proxy, gold, end: End::Declined, follow_up: false };
-        }
-        if s.skilled && stay >= skill {
-            proxy += s.fail_proxy;
-            gold += s.fail_gold;
-            stay = rng.next_u64() >> 32;
-        } else {
-            proxy += s.proxy;
-            gold += s.gold;
-            if s.ends {
-                let follow_up = s.follow_up > 0 && (rng.next_u64() >> 32) < s.follow_up;
-                let end = if s.skilled { End::Solved } else { End::Ended };
-                return Episode { steps, proxy, gold, end, follow_up };
-            }
-            if s.skilled {
-                stay = rng.next_u64() >> 32;
-            }
-        }
-        if stay >= patience {
-            return Episode { steps, proxy, gold, end: End::Left, follow_up: false };
-        }
-        if steps >= cap {
-            return Episode { steps, proxy, gold, end: End::Capped, follow_up: false };
+        let failed = s.skilled & ((x & LOW) >= skill);
+        proxy += s.proxy[failed as usize];
+        gold += s.gold[failed as usize];
+        let ended = s.reroute | (s.ends & !failed);
+        let left = (y & LOW) >= patience;
+        if ended | left | (steps >= cap) {
+            let end = if s.reroute {
+                End::Declined
+            } else if ended {
+                if s.skilled { End::Solved } else { End::Ended }
+            } else if left {
+                End::Left
+            } else {
+                End::Capped
+            };
+            let follow_up = ended && !s.reroute && (y >> 32) < s.follow_up;
+            return Episode { steps, proxy, gold, end, follow_up };
         }
     }
 }
+
+const LOW: u64 = 0xFFFF_FFFF;
 
 #[cfg(test)]
 mod tests {
