@@ -160,6 +160,33 @@ class SweepResult:
             )
         return out.select(*index, pl.exclude(*index, "n"), "n")
 
+    def headline(self, metrics: Sequence[str], *, digits: int = 3) -> pl.DataFrame:
+        """Cells as text, one row per grid cell: ``mean [low, high]`` per measure
+        (the 95% interval over seeds), then ``seeds``.
+
+        Examples
+        --------
+        >>> import polars as pl
+        >>> s = SweepResult("x", ("a",), pl.DataFrame(), pl.DataFrame(),
+        ...     pl.DataFrame({"a": [1], "metric": ["m"], "n": [2], "mean": [0.5], "sd": [0.1],
+        ...                   "stderr": [0.07], "low": [0.4], "high": [0.6]}))
+        >>> s.headline(["m"]).row(0)
+        (1, '0.500 [0.400, 0.600]', 2)
+        """
+        w = self.wide(metrics)
+
+        def fmt(m: str) -> pl.Expr:
+            def one(x: float | None) -> str:
+                return "nan" if x is None or math.isnan(x) else f"{x:.{digits}f}"
+
+            return pl.struct(m, f"{m}_low", f"{m}_high").map_elements(
+                lambda r: f"{one(r[m])} [{one(r[m + '_low'])}, {one(r[m + '_high'])}]"
+                if r[f"{m}_low"] is not None and not math.isnan(r[f"{m}_low"]) else one(r[m]),
+                return_dtype=pl.String,
+            ).alias(m)
+
+        return w.select(*self.dims, *(fmt(m) for m in metrics), seeds=pl.col("n"))
+
     def write(self, folder: str | os.PathLike[str]) -> list[Path]:
         """Write every table as Parquet (atomic, provenance in the metadata).
 
@@ -227,7 +254,7 @@ def _progress_callback(progress: Progress, total: int, label: str) -> tuple[Call
     if progress is True:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=total, unit="gen", desc=label, leave=False)
+        bar = tqdm(total=total, unit="gen", desc=label, mininterval=0.5)
         return bar.update, bar
     if callable(progress):
         return progress, None
