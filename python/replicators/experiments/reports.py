@@ -159,11 +159,29 @@ REPORTS: dict[str, Callable[[SweepResult], Report]] = {
 }
 
 
+def charts_available() -> bool:
+    """Whether altair and vl-convert are installed (``pip install 'replicators[charts]'``)."""
+    try:
+        import altair  # noqa: F401
+        import vl_convert  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def build_report(res: Any) -> Report:
-    """The report of a sweep, by its experiment's name (a generic one otherwise)."""
+    """The report of a sweep, by its experiment's name (a generic one otherwise).
+
+    Without altair and vl-convert the report has the tables and findings only.
+    """
     builder = REPORTS.get(getattr(res, "name", ""))
-    if builder is not None:
+    if builder is not None and charts_available():
         return builder(res)
+    if res.name == "sum_vs_rate":
+        rep = Report("Sum vs rate (tables only: pip install 'replicators[charts]' for charts)", intro=_sizes(res))
+        rep.add_text("Findings", "\n\n".join(sum_vs_rate_findings(res)))
+        rep.add_table("Summary per fitness mode and pressure", res.headline(list(SUMMARY)))
+        return rep
     rep = Report(f"Sweep: {res.name}", intro=_sizes(res))
     metrics = res.cells["metric"].unique(maintain_order=True).to_list()[:8]
     rep.add_table("Summary", res.headline(metrics))
