@@ -171,3 +171,13 @@ def test_console_script_help():
         check=False,
     )
     assert done.returncode == 0 and all(c in done.stdout for c in ("demo", "run", "sweep", "report"))
+
+
+def test_example_configs_validate():
+    from pathlib import Path
+
+    from replicators.config import RunConfig, SweepConfig
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    assert RunConfig.from_toml(examples / "run.toml").world.tradeoff == 2.0
+    assert SweepConfig.from_toml(examples / "sweep_tradeoff.toml").experiment == "tradeoff"

@@ -53,7 +53,8 @@ def gold_vs_kl(
     )
     return (
         alt.Chart(inline(long))
-        .mark_line(point=alt.OverlayMarkDef(size=12))
+        # Points only while they can be told apart; long runs draw lines.
+        .mark_line(point=alt.OverlayMarkDef(size=12) if means["generation"].n_unique() <= 60 else False)
         .encode(
             x=alt.X("sqrt_kl:Q", title="sqrt(KL from the initial policy)"),
             y=alt.Y("value:Q", title="per request"),
