@@ -13,7 +13,7 @@ True
 
 from __future__ import annotations
 
-from . import _core, egt
+from . import _core, egt, experiments, personas
 from .errors import ConfigError, ReplicatorsError, SimulationError, UnknownNameError
 from .evolve import evolve
 from .niche import Action, Niche, NicheWorld
@@ -38,4 +38,6 @@ __all__ = [
     "Action",
     "NicheWorld",
     "NicheResult",
+    "experiments",
+    "personas",
 ]

@@ -1,67 +1,251 @@
 """The ``replicators`` command line.
 
 Subcommands live in ``COMMANDS``: each is a function that adds its
-arguments to a subparser and returns the function that runs it, so that
-``run``, ``sweep`` and ``report`` can be added beside ``demo``.
+arguments to a subparser and returns the function that runs it.
+
+- ``run CONFIG.toml``: one evolve run (``replicators.config.RunConfig``);
+  writes Parquet tables (config, seed and version in their metadata) and the
+  resolved ``config.toml``, which re-runs to the same numbers.
+- ``sweep CONFIG.toml``: a ready experiment (``SweepConfig``); writes its
+  Parquet tables and a report.
+- ``report RESULTS_DIR``: (re)writes ``index.html`` and PNGs for a run or a
+  sweep folder.
+- ``demo``: the ``sum_vs_rate`` experiment at about a minute on 2 cores,
+  with its report; ``demo --egt`` is the classic-dynamics demo.
+
+Configs are validated before anything runs: unknown keys, wrong types and
+out-of-range values fail with the TOML key named (exit status 2).
 
 Examples
 --------
 >>> from replicators.cli import build_parser
 >>> build_parser().parse_args(["demo", "--egt", "--runs", "100"]).runs
 100
+>>> build_parser().parse_args(["run", "my.toml"]).config
+'my.toml'
 """
 
 from __future__ import annotations
 
 import argparse
+import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
-__all__ = ["COMMANDS", "build_parser", "main"]
+__all__ = ["COMMANDS", "build_parser", "main", "run_config", "run_demo"]
 
 Runner = Callable[[argparse.Namespace], int]
 
+#: Demo sizes: about a minute on 2 cores (see README).
+DEMO = {"population": 2000, "generations": 300, "seeds": 5}
 
-def _demo(parser: argparse.ArgumentParser) -> Runner:
-    parser.add_argument(
-        "--out", default="reports/demo", help="folder for tables and charts (default reports/demo)"
-    )
-    parser.add_argument(
-        "--egt",
-        action="store_true",
-        help="the classic evolutionary dynamics demo (currently the only demo)",
-    )
-    parser.add_argument("--runs", type=int, default=20_000, help="Monte Carlo runs per estimate")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--threads", type=int, default=None, help="worker threads (default: all cores)"
-    )
-    parser.add_argument("--no-charts", action="store_true", help="skip the altair charts")
+
+def _bar(total: int, label: str, enabled: bool) -> tuple[Callable[[int], object] | None, Any]:
+    if not enabled:
+        return None, None
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=total, unit="gen", desc=label, mininterval=0.5)
+    return bar.update, bar
+
+
+def _print_table(frame: Any) -> None:
+    import polars as pl
+
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=40,
+                   tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
+        print(frame)
+
+
+def run_config(config: Any, out: str | Path, *, progress: bool = False, report: bool = True) -> Path:
+    """Run a ``RunConfig`` and write its tables, resolved config and report to ``out``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from replicators.config import RunConfig
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = run_config(RunConfig(population=30, generations=2), d, report=False)
+    >>> sorted(p.name for p in d.iterdir())[:3]
+    ['actions.parquet', 'config.toml', 'history.parquet']
+    """
+    import numpy as np
+    import polars as pl
+
+    from . import personas
+    from .io import atomic_write_text, write_table
+
+    out = Path(out)
+    callback, bar = _bar(config.generations, "run", progress)
+    try:
+        result = config.run(progress=callback)
+    finally:
+        if bar is not None:
+            bar.close()
+    resolved = config.to_toml()
+    meta = config.as_dict()
+    history = result.history.join(personas.summary(result).drop("effective_personas"), on="generation")
+    tables = {"history": history, "niches": result.niches, "actions": result.actions, "personas": result.personas}
+    if result.snapshots:
+        rows = []
+        for g, genomes in sorted(result.snapshots.items()):
+            frame = pl.DataFrame(np.asarray(genomes), schema=[f"gene{i}" for i in range(genomes.shape[1])],
+                                 orient="row")
+            rows.append(frame.select(pl.lit(g).alias("generation"), pl.int_range(pl.len()).alias("agent"), pl.all()))
+        tables["snapshots"] = pl.concat(rows)
+    for name, frame in tables.items():
+        write_table(frame, out / f"{name}.parquet", config=meta, seed=config.seed, status=result.status)
+    atomic_write_text(out / "config.toml", resolved)
+    if report:
+        from .experiments.reports import run_report
+
+        run_report(tables, resolved).write(out)
+    return out
+
+
+def _run(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument("config", help="run config (TOML; see replicators.config)")
+    parser.add_argument("--out", default=None, help="output folder (default: run.out of the config)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--no-report", action="store_true", help="tables only, no index.html")
 
     def run(args: argparse.Namespace) -> int:
-        from .egt.demo import egt_demo
+        from .config import RunConfig
 
-        egt_demo(
-            args.out,
-            runs=args.runs,
-            seed=args.seed,
-            threads=args.threads,
-            charts=not args.no_charts,
-        )
+        config = RunConfig.from_toml(args.config)
+        out = Path(args.out or config.out)
+        run_config(config, out, progress=not args.no_progress, report=not args.no_report)
+        import polars as pl
+
+        last = pl.read_parquet(out / "history.parquet").tail(1)
+        _print_table(last.select("generation", "gold_per_request", "proxy_per_request", "episode_length",
+                                 "farming_share", "effective_personas"))
+        print(f"wrote {out}")
+        return 0
+
+    return run
+
+
+def _sweep(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument("config", help="sweep config (TOML; see replicators.config)")
+    parser.add_argument("--out", default=None, help="output folder (default: sweep.out, or results/<experiment>)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--no-png", action="store_true", help="report without PNG files")
+
+    def run(args: argparse.Namespace) -> int:
+        from .config import SweepConfig
+        from .experiments.reports import build_report
+
+        config = SweepConfig.from_toml(args.config)
+        out = Path(args.out or config.out or f"results/{config.experiment}")
+        result = config.run(progress=not args.no_progress)
+        result.write(out)
+        index = build_report(result).write(out, png=not args.no_png)
+        metrics = [m for m in ("gold_per_request", "episode_length", "farming_share", "effective_personas")
+                   if m in result.cells["metric"].to_list()]
+        _print_table(result.headline(metrics))
+        print(f"wrote {index}")
+        return 0
+
+    return run
+
+
+def _report(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument("results", help="a folder written by `replicators run` or `replicators sweep`")
+    parser.add_argument("--out", default=None, help="where to write index.html (default: the results folder)")
+    parser.add_argument("--no-png", action="store_true", help="no PNG files")
+
+    def run(args: argparse.Namespace) -> int:
+        import polars as pl
+
+        from .errors import ConfigError
+        from .experiments.reports import build_report, run_report
+        from .experiments.sweep import SweepResult
+
+        folder = Path(args.results)
+        out = Path(args.out or folder)
+        if (folder / "cells.parquet").exists():
+            rep = build_report(SweepResult.read(folder))
+        elif (folder / "history.parquet").exists():
+            tables = {p.stem: pl.read_parquet(p) for p in folder.glob("*.parquet")}
+            config = folder / "config.toml"
+            rep = run_report(tables, config.read_text() if config.exists() else "")
+        else:
+            raise ConfigError(f"results = {str(folder)!r} is invalid: expected a folder with cells.parquet "
+                              "(a sweep) or history.parquet (a run)")
+        print(f"wrote {rep.write(out, png=not args.no_png)}")
+        return 0
+
+    return run
+
+
+def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["population"],
+             generations: int = DEMO["generations"], seeds: int = DEMO["seeds"], seed: int = 0,
+             threads: int | None = None, progress: bool = True, png: bool = True, echo: bool = True) -> Any:
+    """The sum_vs_rate demo: run, write Parquet and the report, print the headline.
+
+    Returns the ``SweepResult``.
+    """
+    from .experiments.reports import SUMMARY, build_report, sum_vs_rate_findings
+    from .experiments.sum_vs_rate import sum_vs_rate
+
+    out = Path(out)
+    start = time.perf_counter()
+    result = sum_vs_rate(population=population, generations=generations, seeds=seeds, seed=seed,
+                         threads=threads, progress=progress)
+    ran = time.perf_counter() - start
+    result.write(out)
+    index = build_report(result).write(out, png=png)
+    total = time.perf_counter() - start
+    if echo:
+        print(f"sum_vs_rate on the assistant preset: population {population}, {generations} generations, "
+              f"{seeds} seeds per cell; simulated in {ran:.1f} s, report in {total - ran:.1f} s.")
+        print("mean [95% interval over seeds] of each run's last 20% of generations:")
+        _print_table(result.headline(list(SUMMARY), digits=2))
+        for line in sum_vs_rate_findings(result):
+            print("- " + line)
+        print(f"report: {index.resolve()}")
+    return result
+
+
+def _demo(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument("--out", default="reports/demo", help="folder for tables and charts (default reports/demo)")
+    parser.add_argument("--egt", action="store_true", help="the classic evolutionary dynamics demo instead")
+    parser.add_argument("--population", type=int, default=DEMO["population"])
+    parser.add_argument("--generations", type=int, default=DEMO["generations"])
+    parser.add_argument("--seeds", type=int, default=DEMO["seeds"], help="seeds per grid cell")
+    parser.add_argument("--seed", type=int, default=0, help="first seed")
+    parser.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--runs", type=int, default=20_000, help="--egt: Monte Carlo runs per estimate")
+    parser.add_argument("--no-charts", action="store_true", help="--egt: skip the altair charts; else no PNGs")
+
+    def run(args: argparse.Namespace) -> int:
+        if args.egt:
+            from .egt.demo import egt_demo
+
+            egt_demo(args.out, runs=args.runs, seed=args.seed, threads=args.threads, charts=not args.no_charts)
+            return 0
+        run_demo(args.out, population=args.population, generations=args.generations, seeds=args.seeds,
+                 seed=args.seed, threads=args.threads, progress=not args.no_progress, png=not args.no_charts)
         return 0
 
     return run
 
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], Runner]]] = {
-    "demo": ("run a short demonstration and write a report", _demo),
+    "run": ("evolve once from a TOML config; write Parquet tables, the resolved config and a report", _run),
+    "sweep": ("run a ready experiment from a TOML config; write Parquet tables and a report", _sweep),
+    "report": ("write index.html and PNGs for a results folder", _report),
+    "demo": ("sum vs rate in about a minute: a report folder and the headline table (--egt: classic dynamics)",
+             _demo),
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand of ``COMMANDS``."""
-    parser = argparse.ArgumentParser(
-        prog="replicators", description="Evolving populations of policies."
-    )
+    parser = argparse.ArgumentParser(prog="replicators", description="Evolving populations of policies.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (help_text, add) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)

@@ -29,6 +29,8 @@ import polars as pl
 __all__ = ["write_table", "read_table", "read_provenance", "atomic_write_text"]
 
 _KEY = "replicators"
+# mkstemp creates 0600 files; results are meant to be shared and opened.
+_MODE = 0o644
 
 
 def _version() -> str:
@@ -63,6 +65,7 @@ def write_table(
     os.close(fd)
     try:
         frame.write_parquet(tmp, metadata=metadata)
+        os.chmod(tmp, _MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -117,6 +120,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        os.chmod(tmp, _MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

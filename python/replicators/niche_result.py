@@ -173,6 +173,28 @@ class NicheResult:
             bytes_per_agent=raw["bytes_per_agent"],
         )
 
+    def persona_summary(self, min_share: float = 0.05) -> pl.DataFrame:
+        """Per generation: effective personas, farming share, niche coverage...
+        (``replicators.personas.summary``).
+
+        Examples
+        --------
+        >>> import replicators as r
+        >>> res = r.evolve(r.NicheWorld.preset(), population=30, generations=2, fitness="rate")
+        >>> res.persona_summary().height
+        2
+        """
+        from .personas import summary
+
+        return summary(self, min_share=min_share)
+
+    def coverage(self, min_share: float = 0.05) -> pl.DataFrame:
+        """Per generation x niche: the share of specialist helpers of the niche
+        and whether it reaches ``min_share`` (``replicators.personas.coverage``)."""
+        from .personas import coverage
+
+        return coverage(self, min_share=min_share)
+
     def personas_at(self, generation: int) -> pl.DataFrame:
         """Per-agent persona labels at a snapshot generation (see ``personas``).
 

@@ -1,0 +1,59 @@
+"""The sum-vs-rate summary panel: each measure against pressure, per fitness
+mode, with 95% intervals over seeds.
+
+Examples
+--------
+>>> import polars as pl
+>>> from replicators.charts import summary_panel
+>>> cells = pl.DataFrame({"fitness": ["sum", "rate"], "pressure": [1.0, 1.0],
+...     "metric": ["gold_per_request"] * 2, "mean": [-0.5, 0.4], "low": [-0.6, 0.3], "high": [-0.4, 0.5]})
+>>> type(summary_panel(cells, ["gold_per_request"])).__name__
+'FacetChart'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+
+from ._data import cells_frame, inline, require
+
+__all__ = ["summary_panel"]
+
+
+def summary_panel(
+    data: Any,
+    metrics: Sequence[str] = ("gold_per_request", "episode_length", "farming_share", "effective_personas"),
+    *,
+    x: str = "pressure",
+    color: str = "fitness",
+    columns: int = 2,
+    width: int = 240,
+    height: int = 160,
+) -> Any:
+    """One panel per measure: mean (line and points) and 95% interval (bars)
+    against ``x``, one colour per ``color`` value. ``data``: a sweep or its
+    ``cells`` table."""
+    import altair as alt
+
+    frame = cells_frame(data)
+    require(frame, [x, color], "data")
+    frame = frame.filter(pl.col("metric").is_in(list(metrics)))
+    base = alt.Chart().encode(
+        x=alt.X(f"{x}:Q", title=x),
+        color=alt.Color(f"{color}:N", title=color),
+    )
+    line = base.mark_line(point=True).encode(
+        y=alt.Y("mean:Q", title=None, scale=alt.Scale(zero=False)),
+        tooltip=[f"{color}:N", f"{x}:Q", alt.Tooltip("mean:Q", format=".3f"),
+                 alt.Tooltip("low:Q", format=".3f"), alt.Tooltip("high:Q", format=".3f")],
+    )
+    bars = base.mark_errorbar(ticks=True).encode(y=alt.Y("low:Q", title=None), y2="high:Q")
+    return (
+        alt.layer(line, bars, data=inline(frame))
+        .properties(width=width, height=height)
+        .facet(facet=alt.Facet("metric:N", title=None, sort=list(metrics)), columns=columns)
+        .resolve_scale(y="independent")
+    )

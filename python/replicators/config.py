@@ -1,0 +1,371 @@
+"""Run and sweep configs in TOML, validated before anything runs.
+
+A **run** config describes one ``evolve`` of a NicheWorld::
+
+    [run]
+    population = 1000
+    generations = 200
+    fitness = "rate"            # sum | rate | episode_rate
+    seed = 1
+    threads = 2                 # optional: all cores
+    snapshots = [0, 200]
+    out = "results/run"         # where ``replicators run`` writes
+
+    [run.selection]             # kind = proportional | tournament | truncation | threshold
+    kind = "proportional"
+    pressure = 1.0
+
+    [run.mutation]
+    rate = 0.2
+    scale = 0.3
+
+    [run.options]               # NicheWorld options of evolve
+    entropy_bonus = 0.0
+
+    [world]                     # a preset, fields replaced; or a full world (niches, actions)
+    preset = "assistant"
+    tradeoff = 2.0
+
+A **sweep** config names a ready experiment and its keyword arguments::
+
+    [sweep]
+    experiment = "sum_vs_rate"
+    out = "results/sum_vs_rate"
+    population = 500
+    pressures = [0.0, 1.0, 2.0]
+
+    [sweep.mutation]
+    rate = 0.2
+    scale = 0.3
+
+Unknown keys, wrong types and out-of-range values raise ``ConfigError`` (or
+``UnknownNameError``) naming the TOML key, e.g. ``run.population``.
+``RunConfig.to_toml`` writes the resolved config (every default filled, the
+world written out in full): running it again gives the same numbers.
+
+Examples
+--------
+>>> cfg = RunConfig.from_dict({"run": {"population": 50, "generations": 3, "seed": 4},
+...                            "world": {"preset": "assistant", "tradeoff": 2.0}})
+>>> cfg.world.tradeoff, cfg.fitness
+(2.0, 'rate')
+>>> RunConfig.from_toml_text(cfg.to_toml()) == cfg
+True
+>>> RunConfig.from_dict({"run": {"population": 1}})
+Traceback (most recent call last):
+...
+replicators.errors.ConfigError: run.population = 1 is invalid: expected an integer >= 2
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import _validate as v
+from .errors import ConfigError, UnknownNameError
+from .niche import FITNESS, NicheWorld, _toml
+from .selection import Mutation, Proportional, Selection, Threshold, Tournament, Truncation
+
+__all__ = ["RunConfig", "SweepConfig", "load_toml"]
+
+_RUN_KEYS = ("population", "generations", "fitness", "seed", "threads", "snapshots", "out",
+             "selection", "mutation", "options")
+_OPTION_KEYS = ("initial_spread", "entropy_bonus", "specialist_threshold")
+_SELECTIONS: dict[str, tuple[type, tuple[str, ...]]] = {
+    "proportional": (Proportional, ("pressure", "standardize")),
+    "tournament": (Tournament, ("size",)),
+    "truncation": (Truncation, ("fraction",)),
+    "threshold": (Threshold, ("floor",)),
+}
+
+
+def load_toml(path: str | Path) -> dict[str, Any]:
+    """Parse a TOML file; a syntax error becomes a ConfigError naming the file."""
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"config = {str(path)!r} is invalid: no such file") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+
+
+def _table(where: str, x: object, allowed: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(x, Mapping):
+        raise ConfigError(f"{where} = {x!r} is invalid: expected a table")
+    for key in x:
+        if key not in allowed:
+            raise UnknownNameError(f"{where}.{key} is not a known key: expected one of {', '.join(allowed)}")
+    return dict(x)
+
+
+def _prefixed(where: str, build: Callable[[], Any]) -> Any:
+    """Run a constructor whose errors name bare fields; name the TOML key."""
+    try:
+        return build()
+    except ConfigError as e:
+        msg = str(e)
+        raise type(e)(msg if msg.startswith(f"{where}.") else f"{where}.{msg}") from None
+
+
+def _selection(x: object) -> Selection:
+    t = _table("run.selection", x, ("kind", *sorted({k for _, ks in _SELECTIONS.values() for k in ks})))
+    kind = v.choice("run.selection.kind", t.pop("kind", "proportional"), _SELECTIONS)
+    cls, keys = _SELECTIONS[kind]
+    for key in t:
+        if key not in keys:
+            raise UnknownNameError(
+                f"run.selection.{key} is not a key of {kind} selection: expected one of {', '.join(keys)}")
+    # Selection objects already name their fields "selection.<key>".
+    return _prefixed("run", lambda: cls(**t))
+
+
+def _mutation(where: str, x: object) -> Mutation:
+    t = _table(where, x, ("rate", "scale"))
+    try:
+        return Mutation(**t)
+    except ConfigError as e:
+        raise type(e)(str(e).replace("mutation.", f"{where}.", 1)) from None
+
+
+def _world(x: object) -> NicheWorld:
+    t = _table("world", x, ("preset", "niches", "actions", "capacity", "tradeoff", "requests_per_agent",
+                            "max_reroutes", "time_budget"))
+    if "preset" in t:
+        name = v.choice("world.preset", t.pop("preset"), ["assistant"])
+        base = tomllib.loads(NicheWorld.preset(name).to_toml())
+        base.update(t)
+        t = base
+    return _prefixed("world", lambda: NicheWorld.from_dict(t, where="world"))
+
+
+def _world_toml(world: NicheWorld) -> str:
+    """The world's TOML nested under ``[world]``."""
+    out = ["[world]"]
+    for line in world.to_toml().splitlines():
+        if line.startswith("[[niches]]") or line.startswith("[[actions]]"):
+            line = "[[world." + line[2:]
+        elif line.startswith("[niches."):
+            line = "[world." + line[1:]
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunConfig:
+    """One evolve run of a NicheWorld, as a TOML file describes it (see module docs).
+
+    Examples
+    --------
+    >>> res = RunConfig(population=40, generations=2, seed=1).run()
+    >>> res.history.height
+    2
+    """
+
+    world: NicheWorld = field(default_factory=lambda: NicheWorld.preset("assistant"))
+    population: int = 1000
+    generations: int = 200
+    fitness: str = "rate"
+    selection: Selection = field(default_factory=Proportional)
+    mutation: Mutation = field(default_factory=lambda: Mutation(rate=0.2, scale=0.3))
+    seed: int = 0
+    threads: int | None = None
+    snapshots: tuple[int, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+    out: str = "results/run"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.world, NicheWorld):
+            raise ConfigError(f"world = {self.world!r} is invalid: expected a NicheWorld")
+        v.integer("run.population", self.population, 2)
+        v.integer("run.generations", self.generations, 1)
+        v.choice("run.fitness", self.fitness, FITNESS)
+        v.seed("run.seed", self.seed)
+        v.optional_integer("run.threads", self.threads, 1)
+        if isinstance(self.snapshots, str) or not all(
+            isinstance(g, int) and not isinstance(g, bool) for g in self.snapshots
+        ):
+            raise ConfigError(f"run.snapshots = {self.snapshots!r} is invalid: expected a list of generations")
+        object.__setattr__(self, "snapshots", tuple(sorted({
+            v.integer("run.snapshots", g, 0, self.generations) for g in self.snapshots})))
+        opts = _table("run.options", self.options, _OPTION_KEYS)
+        for key in ("initial_spread", "entropy_bonus"):
+            if key in opts:
+                opts[key] = v.at_least(f"run.options.{key}", opts[key], 0.0)
+        if "specialist_threshold" in opts:
+            opts["specialist_threshold"] = v.probability("run.options.specialist_threshold",
+                                                         opts["specialist_threshold"])
+        object.__setattr__(self, "options", opts)
+        if not isinstance(self.out, str) or not self.out:
+            raise ConfigError(f"run.out = {self.out!r} is invalid: expected a folder path")
+
+    @staticmethod
+    def from_dict(data: Mapping[str, Any]) -> RunConfig:
+        """Build from parsed TOML (``[run]`` and ``[world]`` tables)."""
+        top = _table("config", data, ("run", "world"))
+        run = _table("run", top.get("run", {}), _RUN_KEYS)
+        kwargs: dict[str, Any] = {k: run[k] for k in ("population", "generations", "fitness", "seed", "threads",
+                                                      "out", "options") if k in run}
+        if "snapshots" in run:
+            if not isinstance(run["snapshots"], list):
+                raise ConfigError(f"run.snapshots = {run['snapshots']!r} is invalid: expected a list of generations")
+            kwargs["snapshots"] = tuple(run["snapshots"])
+        if "selection" in run:
+            kwargs["selection"] = _selection(run["selection"])
+        if "mutation" in run:
+            kwargs["mutation"] = _mutation("run.mutation", run["mutation"])
+        if "world" in top:
+            kwargs["world"] = _world(top["world"])
+        return RunConfig(**kwargs)
+
+    @staticmethod
+    def from_toml(path: str | Path) -> RunConfig:
+        """Read and validate a run config file."""
+        return _prefixed_file(path, lambda: RunConfig.from_dict(load_toml(path)))
+
+    @staticmethod
+    def from_toml_text(text: str) -> RunConfig:
+        """Validate a run config given as TOML text."""
+        return RunConfig.from_dict(tomllib.loads(text))
+
+    def to_toml(self) -> str:
+        """The resolved config: every value explicit, the world in full."""
+        lines = ["[run]"]
+        lines += [f"{k} = {_toml(getattr(self, k))}" for k in ("population", "generations", "fitness", "seed")]
+        if self.threads is not None:
+            lines.append(f"threads = {self.threads}")
+        lines.append(f"snapshots = [{', '.join(str(g) for g in self.snapshots)}]")
+        lines.append(f"out = {_toml(self.out)}")
+        kind = next(k for k, (cls, _) in _SELECTIONS.items() if isinstance(self.selection, cls))
+        lines += ["", "[run.selection]", f"kind = {_toml(kind)}"]
+        lines += [f"{k} = {_toml(getattr(self.selection, k))}" for k in _SELECTIONS[kind][1]]
+        lines += ["", "[run.mutation]", f"rate = {_toml(self.mutation.rate)}", f"scale = {_toml(self.mutation.scale)}"]
+        lines += ["", "[run.options]"] + [f"{k} = {_toml(x)}" for k, x in self.options.items()]
+        return "\n".join(lines) + "\n\n" + _world_toml(self.world)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able form (stored in the Parquet metadata)."""
+        return tomllib.loads(self.to_toml())
+
+    def run(self, progress: Callable[[int], object] | None = None) -> Any:
+        """Evolve as configured; returns the NicheResult."""
+        from .evolve import evolve
+
+        return evolve(self.world, population=self.population, generations=self.generations, fitness=self.fitness,
+                      selection=self.selection, mutation=self.mutation, seed=self.seed, threads=self.threads,
+                      snapshots=self.snapshots, progress=progress, **self.options)
+
+
+def _prefixed_file(path: str | Path, build: Callable[[], Any]) -> Any:
+    try:
+        return build()
+    except ConfigError as e:
+        msg = str(e)
+        raise type(e)(msg if msg.startswith(str(path)) else f"{path}: {msg}") from None
+
+
+def _experiments() -> dict[str, Callable[..., Any]]:
+    from .experiments import goodhart, phase_diagram, sum_vs_rate, tradeoff
+
+    return {"sum_vs_rate": sum_vs_rate.sum_vs_rate, "phase_diagram": phase_diagram.phase_diagram,
+            "tradeoff": tradeoff.tradeoff, "goodhart": goodhart.goodhart}
+
+
+def _check_type(key: str, x: object, default: object) -> object:
+    """``x`` has the kind of the parameter's default (lists for tuples)."""
+    where = f"sweep.{key}"
+    if isinstance(default, tuple):
+        if not isinstance(x, list) or not x:
+            raise ConfigError(f"{where} = {x!r} is invalid: expected a non-empty list")
+        for item in x:
+            _check_type(key, item, default[0] if default else item)
+        return tuple(x)
+    if isinstance(default, str) and not isinstance(x, str):
+        raise ConfigError(f"{where} = {x!r} is invalid: expected a string")
+    if isinstance(default, bool):
+        if not isinstance(x, bool):
+            raise ConfigError(f"{where} = {x!r} is invalid: expected true or false")
+    elif isinstance(default, int) or default is None:
+        if isinstance(x, bool) or not isinstance(x, int):
+            raise ConfigError(f"{where} = {x!r} is invalid: expected an integer")
+    elif isinstance(default, float) and (isinstance(x, bool) or not isinstance(x, int | float)):
+        raise ConfigError(f"{where} = {x!r} is invalid: expected a number")
+    return x
+
+
+@dataclass(frozen=True, kw_only=True)
+class SweepConfig:
+    """A ready experiment and its keyword arguments (see module docs).
+
+    Examples
+    --------
+    >>> SweepConfig.from_dict({"sweep": {"experiment": "tradeoff", "tradeoffs": [1, 2]}}).kwargs
+    {'tradeoffs': (1, 2)}
+    >>> SweepConfig.from_dict({"sweep": {"experiment": "tradeoff", "seeds": "3"}})
+    Traceback (most recent call last):
+    ...
+    replicators.errors.ConfigError: sweep.seeds = '3' is invalid: expected an integer
+    """
+
+    experiment: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    out: str | None = None
+
+    @staticmethod
+    def from_dict(data: Mapping[str, Any]) -> SweepConfig:
+        """Validate the ``[sweep]`` table (and an optional ``[world]``)."""
+        top = _table("config", data, ("sweep", "world"))
+        sweep = top.get("sweep", {})
+        if not isinstance(sweep, Mapping):
+            raise ConfigError(f"sweep = {sweep!r} is invalid: expected a table")
+        # Keys other than experiment/out/mutation are checked against the experiment's parameters.
+        sweep = dict(sweep)
+        experiments = _experiments()
+        name = v.choice("sweep.experiment", sweep.pop("experiment", None), experiments)
+        fn = experiments[name]
+        params = {p.name: p.default for p in inspect.signature(fn).parameters.values()
+                  if p.name not in ("world", "progress", "mutation")}
+        out = sweep.pop("out", None)
+        if out is not None and (not isinstance(out, str) or not out):
+            raise ConfigError(f"sweep.out = {out!r} is invalid: expected a folder path")
+        kwargs: dict[str, Any] = {}
+        for key, x in sweep.items():
+            if key == "mutation":
+                kwargs["mutation"] = _mutation("sweep.mutation", x)
+                continue
+            if key not in params:
+                raise UnknownNameError(
+                    f"sweep.{key} is not a parameter of {name}: expected one of "
+                    f"{', '.join(['experiment', 'out', 'mutation', *params])}")
+            kwargs[key] = _check_type(key, x, params[key])
+        if "world" in top:
+            kwargs["world"] = _world(top["world"])
+        return SweepConfig(experiment=name, kwargs=kwargs, out=out)
+
+    @staticmethod
+    def from_toml(path: str | Path) -> SweepConfig:
+        """Read and validate a sweep config file."""
+        return _prefixed_file(path, lambda: SweepConfig.from_dict(load_toml(path)))
+
+    def run(self, progress: Any = False) -> Any:
+        """Run the experiment; values are range-checked (naming the key) before
+        the first run starts."""
+        fn = _experiments()[self.experiment]
+        try:
+            return fn(**self.kwargs, progress=progress)
+        except ConfigError as e:
+            msg = str(e)
+            raise type(e)(msg if msg.startswith(("sweep.", "world.")) else f"sweep.{msg}") from None
+
+    def describe(self) -> str:
+        """A one-line JSON record of the sweep config."""
+        return json.dumps({"experiment": self.experiment, "out": self.out,
+                           **{k: x for k, x in self.kwargs.items() if k not in ("world", "mutation")}},
+                          default=str)
+

@@ -1,0 +1,27 @@
+"""Ready experiments: the essay's claims as grids of seeded runs.
+
+Each experiment sweeps a grid x seeds with the shared runner
+(``replicators.experiments.sweep``) and returns a ``SweepResult`` of tidy
+polars tables: ``runs`` (one row per run x generation), ``per_run`` and
+``cells`` (mean and 95% interval over seeds per grid cell). Every
+experiment takes size knobs (``population``, ``generations``, ``seeds``,
+``threads``, ``progress``).
+
+- ``sum_vs_rate``: fitness {sum, rate, episode_rate} x selection pressure.
+- ``phase_diagram``: engagement proxy x user patience, for sum and rate.
+- ``tradeoff``: skill trade-off exponent x fitness.
+- ``goodhart``: gold and proxy vs sqrt(KL from the initial policy), by capacity.
+
+Examples
+--------
+>>> from replicators import experiments
+>>> res = experiments.sum_vs_rate.sum_vs_rate(pressures=(0.0, 1.0), population=50,
+...                                           generations=3, seeds=2)
+>>> res.name, res.dims
+('sum_vs_rate', ('fitness', 'pressure'))
+"""
+
+from . import goodhart, phase_diagram, sum_vs_rate, sweep, tradeoff
+from .sweep import SweepResult
+
+__all__ = ["sweep", "SweepResult", "sum_vs_rate", "phase_diagram", "tradeoff", "goodhart"]

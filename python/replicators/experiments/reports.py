@@ -1,0 +1,206 @@
+"""Reports of experiments: a ``Report`` (``replicators.report``) per sweep,
+with the charts, the headline table and findings written from the numbers.
+
+``REPORTS`` maps an experiment's name to its report builder; the CLI's
+``report`` and ``demo`` commands use it, and a new experiment adds a line.
+
+Examples
+--------
+>>> from replicators.experiments.sum_vs_rate import sum_vs_rate
+>>> res = sum_vs_rate(pressures=(0.0, 1.0), population=60, generations=4, seeds=2)
+>>> rep = build_report(res)
+>>> [s.name for s in rep.sections][:2]
+['Findings', 'Summary per fitness mode and pressure']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+
+from .. import charts
+from ..report import Report
+from .goodhart import curve
+from .niche_runs import HEADLINE, LABELS
+from .phase_diagram import divergence
+from .sweep import SweepResult
+
+__all__ = ["REPORTS", "build_report", "sum_vs_rate_findings"]
+
+SUMMARY = ("gold_per_request", "episode_length", "farming_share", "effective_personas", "niche_coverage")
+
+
+def _sizes(res: SweepResult) -> str:
+    c = res.config
+    seeds = c.get("seeds", [])
+    return (f"population {c.get('population')}, {c.get('generations')} generations, "
+            f"{len(seeds)} seeds per cell ({', '.join(map(str, seeds))}), mutation {c.get('mutation')}; "
+            f"summaries average each run's last {int(100 * c.get('tail', 0.2))}% of generations; "
+            "intervals are 95% Student t intervals over seeds.")
+
+
+def _range(xs: list[float]) -> str:
+    lo, hi = min(xs), max(xs)
+    return f"{lo:.2f}" if abs(hi - lo) < 0.005 else f"{lo:.2f} to {hi:.2f}"
+
+
+def sum_vs_rate_findings(res: SweepResult) -> list[str]:
+    """Sentences stating what the sum_vs_rate numbers show (no essay: the
+    numbers of this run, whatever they are)."""
+    w = res.wide(list(SUMMARY))
+    pr = res.per_run
+    shares = [c for c in pr.columns if c.startswith("share_")]
+    out = []
+    control = w.filter(pl.col("pressure") == 0.0)
+    if control.height:
+        row = control.row(0, named=True)
+        out.append(
+            f"Control (pressure 0, neutral drift; identical for every fitness mode since cells share seeds): "
+            f"gold per request {row['gold_per_request']:.3f}, episode length {row['episode_length']:.2f}, "
+            f"farming share {row['farming_share']:.2f}, effective personas {row['effective_personas']:.2f}."
+        )
+    for f in w["fitness"].unique(maintain_order=True).to_list():
+        sel = w.filter(pl.col("fitness") == f, pl.col("pressure") > 0)
+        if sel.height == 0:
+            continue
+        runs = pr.filter(pl.col("fitness") == f, pl.col("pressure") > 0)
+        top = max(shares, key=lambda c: runs[c].mean()) if shares else None
+        action = f"; the most used action is {top.removeprefix('share_')} ({runs[top].mean():.0%} of steps)" if top else ""
+        out.append(
+            f"Under {f} (pressures {_range(sel['pressure'].to_list())}): gold per request "
+            f"{_range(sel['gold_per_request'].to_list())}, episode length {_range(sel['episode_length'].to_list())} "
+            f"steps, farming share {_range(sel['farming_share'].to_list())}, effective personas "
+            f"{_range(sel['effective_personas'].to_list())}, niche coverage "
+            f"{_range(sel['niche_coverage'].to_list())}{action}."
+        )
+    modes = w["fitness"].unique().to_list()
+    if "sum" in modes and "rate" in modes:
+        both = w.filter(pl.col("fitness") == "sum", pl.col("pressure") > 0).join(
+            w.filter(pl.col("fitness") == "rate"), on="pressure", suffix="_rate")
+        apart = both.filter(pl.col("gold_per_request_low_rate") > pl.col("gold_per_request_high"))
+        out.append(
+            f"Rate-selection gives more gold per request than sum-selection, with non-overlapping intervals, "
+            f"at {apart.height} of {both.height} pressures > 0"
+            + (f" ({', '.join(f'{p:g}' for p in apart['pressure'])})." if apart.height else ".")
+        )
+    return out
+
+
+def sum_vs_rate_report(res: SweepResult) -> Report:
+    pressures = sorted(res.per_run["pressure"].unique().to_list())
+    shown = 1.0 if 1.0 in pressures else max(pressures)
+    rep = Report(
+        "Sum vs rate: what selection on each makes of the assistant world",
+        intro=("Populations of assistants evolve on the assistant preset (SPEC 1) with fitness = the sum of "
+               "proxy reward per generation, its rate per step, or the mean rate per episode, at several "
+               "selection pressures. Gold is the true value to users; farming actions (engage, flatter, "
+               "partial) keep the user or score more than they give. " + _sizes(res)),
+    )
+    rep.add_text("Findings", "\n\n".join(sum_vs_rate_findings(res)))
+    rep.add_table("Summary per fitness mode and pressure", res.headline(list(SUMMARY)),
+                  caption="mean [95% interval] over seeds. " + "; ".join(f"{m}: {LABELS[m]}" for m in SUMMARY))
+    rep.add_chart("summary", charts.summary_panel(res, list(SUMMARY), columns=3),
+                  "Each measure against pressure, per fitness mode (bars: 95% intervals over seeds).")
+    rep.add_chart("trajectories", charts.trajectories(res, ["gold_per_request", "episode_length", "farming_share",
+                                                           "effective_personas"], where={"pressure": shown}),
+                  f"Mean over seeds per generation at pressure {shown:g}; drag on the bottom strip to zoom.")
+    if "personas" in res.tables:
+        rep.add_chart("personas", charts.persona_shares(res, where={"pressure": shown}, facet="fitness", width=220),
+                      f"Persona shares (niche:behaviour, mean over seeds) at pressure {shown:g}.")
+    rep.add_table("All measures", res.wide(list(HEADLINE)), caption="means and interval bounds per cell")
+    return rep
+
+
+def phase_diagram_report(res: SweepResult) -> Report:
+    rep = Report("Phase diagram: engagement reward x user patience",
+                 intro="Where do sum- and rate-selection part ways? " + _sizes(res))
+    for m in ("gold_per_request", "episode_length", "farming_share"):
+        rep.add_chart(f"phase_{m}", charts.phase_heatmap(res, m), LABELS[m])
+    if {"sum", "rate"} <= set(res.per_run["fitness"].unique().to_list()):
+        d = divergence(res, "gold_per_request")
+        rep.add_chart("divergence", charts.phase_heatmap(d, facet=None),
+                      "Gold per request, rate minus sum, paired by seed.")
+        rep.add_table("Divergence of gold per request (rate - sum)", d)
+    rep.add_table("All measures", res.wide(list(HEADLINE)))
+    return rep
+
+
+def tradeoff_report(res: SweepResult) -> Report:
+    rep = Report("Trade-off: when do personas appear?",
+                 intro="skill_k = capacity * w_k ** tradeoff; > 1 makes spreading skill costly. " + _sizes(res))
+    ms = ["effective_personas", "specialization", "niche_coverage", "gold_per_request"]
+    rep.add_table("Summary", res.headline(ms), caption="mean [95% interval] over seeds")
+    rep.add_chart("summary", charts.summary_panel(res, ms, x="tradeoff"), "Against the trade-off exponent.")
+    if "personas" in res.tables:
+        for t in sorted(res.per_run["tradeoff"].unique().to_list()):
+            rep.add_chart(f"personas_tradeoff_{t:g}", charts.persona_shares(res, where={"tradeoff": t},
+                                                                            facet="fitness", width=200),
+                          f"Persona shares at tradeoff {t:g}.")
+    return rep
+
+
+def goodhart_report(res: SweepResult) -> Report:
+    rep = Report("Goodhart: gold and proxy against sqrt(KL from the initial policy)", intro=_sizes(res))
+    rep.add_chart("gold_vs_kl", charts.gold_vs_kl(res), "Each point a generation (mean over seeds).")
+    c = curve(res)
+    peak = c.sort("gold_per_request", descending=True).group_by("capacity", "fitness", maintain_order=True).first()
+    rep.add_table("Peak gold per request along the run", peak.sort("capacity", "fitness"))
+    rep.add_table("Settled state", res.headline(["gold_per_request", "proxy_per_request", "sqrt_kl"]))
+    return rep
+
+
+REPORTS: dict[str, Callable[[SweepResult], Report]] = {
+    "sum_vs_rate": sum_vs_rate_report,
+    "phase_diagram": phase_diagram_report,
+    "tradeoff": tradeoff_report,
+    "goodhart": goodhart_report,
+}
+
+
+def charts_available() -> bool:
+    """Whether altair and vl-convert are installed (``pip install 'replicators[charts]'``)."""
+    try:
+        import altair  # noqa: F401
+        import vl_convert  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def build_report(res: Any) -> Report:
+    """The report of a sweep, by its experiment's name (a generic one otherwise).
+
+    Without altair and vl-convert the report has the tables and findings only.
+    """
+    builder = REPORTS.get(getattr(res, "name", ""))
+    if builder is not None and charts_available():
+        return builder(res)
+    if res.name == "sum_vs_rate":
+        rep = Report("Sum vs rate (tables only: pip install 'replicators[charts]' for charts)", intro=_sizes(res))
+        rep.add_text("Findings", "\n\n".join(sum_vs_rate_findings(res)))
+        rep.add_table("Summary per fitness mode and pressure", res.headline(list(SUMMARY)))
+        return rep
+    rep = Report(f"Sweep: {res.name}", intro=_sizes(res))
+    metrics = res.cells["metric"].unique(maintain_order=True).to_list()[:8]
+    rep.add_table("Summary", res.headline(metrics))
+    return rep
+
+
+def run_report(tables: dict[str, pl.DataFrame], config_text: str = "") -> Report:
+    """The report of one run written by ``replicators run`` (its tables by name)."""
+    history = tables["history"]
+    rep = Report("One run", intro="Tables and charts of a single evolve run; the resolved config is below.")
+    last = history.tail(1)
+    cols = [c for c in ("gold_per_request", "proxy_per_request", "episode_length", "farming_share",
+                        "effective_personas", "niche_coverage", "kl_from_initial") if c in last.columns]
+    rep.add_table("Last generation", last.select("generation", *cols))
+    rep.add_chart("trajectories", charts.trajectories(history, [c for c in cols if c != "kl_from_initial"][:4]),
+                  "Drag on the bottom strip to zoom on generations.")
+    if "personas" in tables:
+        rep.add_chart("personas", charts.persona_shares(tables["personas"]), "Persona shares (niche:behaviour).")
+    rep.add_chart("gold_vs_kl", charts.gold_vs_kl(history), "Proxy and gold per request against sqrt(KL).")
+    if config_text:
+        rep.add_text("Config", config_text)
+    return rep

@@ -1,0 +1,74 @@
+"""Every chart renders to PNG (vl-convert, no browser) from real results."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+import replicators as r
+from replicators import charts
+from replicators.errors import ConfigError
+from replicators.experiments import goodhart, phase_diagram, sum_vs_rate
+from replicators.report import save_png
+
+TINY = {"population": 60, "generations": 5, "seeds": 2}
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def svr():
+    return sum_vs_rate.sum_vs_rate(pressures=(0.0, 1.0), **TINY)
+
+
+def _png(chart, tmp_path, name):
+    path = save_png(chart, tmp_path / f"{name}.png", scale=1.0)
+    data = path.read_bytes()
+    assert data.startswith(PNG) and len(data) > 1000
+    return data
+
+
+def test_trajectories_have_a_generation_brush(svr, tmp_path):
+    chart = charts.trajectories(svr, ["gold_per_request", "episode_length"], width=120, height=60)
+    spec = json.dumps(chart.to_dict())
+    assert '"generations"' in spec and '"interval"' in spec
+    _png(chart, tmp_path, "trajectories")
+    res = r.evolve(r.NicheWorld.preset(), population=40, generations=4, fitness="rate")
+    _png(charts.trajectories(res, ["gold_per_request"], width=100, height=50), tmp_path, "one_run")
+
+
+def test_persona_shares(svr, tmp_path):
+    chart = charts.persona_shares(svr, where={"pressure": 1.0}, facet="fitness", width=100, height=60)
+    _png(chart, tmp_path, "personas")
+    res = r.evolve(r.NicheWorld.preset(), population=40, generations=4, fitness="rate")
+    _png(charts.persona_shares(res, width=100, height=60), tmp_path, "personas_one")
+    with pytest.raises(ConfigError, match="where"):
+        charts.persona_shares(svr, where={"pressure": 9.0})
+
+
+def test_phase_heatmap_and_divergence(tmp_path):
+    res = phase_diagram.phase_diagram(engage_proxy=(0.0, 0.5), patience=(0.5, 0.9), **TINY)
+    _png(charts.phase_heatmap(res, "episode_length", width=80, height=80), tmp_path, "phase")
+    d = phase_diagram.divergence(res, "gold_per_request")
+    _png(charts.phase_heatmap(d, facet=None, width=80, height=80), tmp_path, "divergence")
+
+
+def test_gold_vs_kl(tmp_path):
+    res = goodhart.goodhart(capacities=(0.5, 1.0), **TINY)
+    _png(charts.gold_vs_kl(res, width=100, height=80), tmp_path, "goodhart")
+    one = r.evolve(r.NicheWorld.preset(), population=40, generations=4, fitness="sum")
+    _png(charts.gold_vs_kl(one, width=100, height=80), tmp_path, "goodhart_one")
+
+
+def test_summary_panel(svr, tmp_path):
+    chart = charts.summary_panel(svr, width=100, height=60)
+    _png(chart, tmp_path, "summary")
+    metrics = {f["metric"] for f in chart.to_dict()["data"]["values"]}
+    assert metrics == {"gold_per_request", "episode_length", "farming_share", "effective_personas"}
+
+
+def test_bad_data_is_named():
+    with pytest.raises(ConfigError, match="missing"):
+        charts.trajectories(pl.DataFrame({"x": [1]}))
+    with pytest.raises(ConfigError, match="cells"):
+        charts.summary_panel(object())

@@ -1,0 +1,62 @@
+"""Persona analysis on NicheWorld results."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+import replicators as r
+from replicators import personas
+from replicators.errors import ConfigError
+
+
+@pytest.fixture(scope="module")
+def result():
+    return r.evolve(r.NicheWorld.preset(tradeoff=2.0), population=300, generations=30, fitness="rate",
+                    selection=r.Proportional(pressure=1.0), mutation=r.Mutation(rate=0.2, scale=0.3),
+                    snapshots=[29], seed=5)
+
+
+def test_summary_agrees_with_the_core(result):
+    s = personas.summary(result)
+    h = result.history
+    assert s["effective_personas"].to_list() == pytest.approx(h["effective_personas"].to_list())
+    # In the assistant preset the farmer actions are engage, flatter and partial.
+    farming = h["share_engage"] + h["share_flatter"] + h["share_partial"]
+    assert s["farming_share"].to_list() == pytest.approx(farming.to_list())
+    assert s["decliner_steps"].to_list() == pytest.approx(h["share_decline"].to_list())
+    agents = s["helper_agents"] + s["farmer_agents"] + s["decliner_agents"]
+    assert agents.to_list() == pytest.approx([1.0] * s.height)
+
+
+def test_labels_match_the_shares_at_a_snapshot(result):
+    lab = personas.labels(result, 29)
+    counts = lab.group_by("persona").len().with_columns(share=pl.col("len") / lab.height)
+    at = personas.shares(result).filter(pl.col("generation") == 29, pl.col("share") > 0)
+    got = dict(zip(at["persona"], at["share"], strict=True))
+    assert got == pytest.approx(dict(zip(counts["persona"], counts["share"], strict=True)))
+
+
+def test_coverage_counts_specialist_helpers(result):
+    c = personas.coverage(result, min_share=0.1)
+    last = c.filter(pl.col("generation") == 29)
+    assert last["demand"].sum() == pytest.approx(1.0)
+    assert last["covered"].to_list() == (last["specialists"] >= 0.1).to_list()
+    s = personas.summary(result, min_share=0.1).filter(pl.col("generation") == 29)
+    assert s["niche_coverage"][0] == pytest.approx((last["demand"] * last["covered"]).sum())
+
+
+def test_behaviours_follow_the_numbers_and_overrides():
+    w = r.NicheWorld.preset()
+    niches = [r.Niche(name="a", overrides={"partial": {"gold": 0.8}}), r.Niche(name="b")]
+    w2 = r.NicheWorld(niches=niches, actions=w.actions)
+    b = personas.action_behaviours(w2)
+    kind = {(n, a): k for n, a, k in b.iter_rows()}
+    assert kind["a", "partial"] == "helper" and kind["b", "partial"] == "farmer"
+    assert kind["a", "decline"] == "decliner" and kind["a", "solve"] == "helper"
+
+
+def test_effective_number():
+    assert personas.effective_number([1, 1, 1, 1]) == pytest.approx(4.0)
+    assert personas.effective_number([3, 0]) == pytest.approx(1.0)
+    with pytest.raises(ConfigError, match="shares"):
+        personas.effective_number([0, 0])
