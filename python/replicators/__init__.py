@@ -13,7 +13,7 @@ True
 
 from __future__ import annotations
 
-from . import _core, egt
+from . import _core, connect4, egt
 from .errors import ConfigError, ReplicatorsError, SimulationError, UnknownNameError
 from .evolve import evolve
 from .niche import Action, Niche, NicheWorld

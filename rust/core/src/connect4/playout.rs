@@ -74,8 +74,13 @@ pub fn random_games(games: u64, seed: u64, control: &Control) -> Result<Summary>
 
 /// `games` games between two softmax policies (`first` moves first).
 pub fn policy_games(first: &Policy, second: &Policy, games: u64, seed: u64, control: &Control) -> Result<Summary> {
+    games_between(Agent::Policy(first), Agent::Policy(second), games, seed, control)
+}
+
+/// `games` games between any two agents (`first` moves first).
+pub fn games_between(first: Agent<'_>, second: Agent<'_>, games: u64, seed: u64, control: &Control) -> Result<Summary> {
     batch(games, seed, 1, control, |r| {
-        let g = play(Agent::Policy(first), Agent::Policy(second), r);
+        let g = play(first, second, r);
         (g.outcome, g.plies)
     })
 }
