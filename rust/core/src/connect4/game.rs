@@ -1,6 +1,6 @@
 //! Playing one game from the empty board, and what each side did in it.
 
-use super::board::{nth_bit, Outcome, Player, Position, BOTTOM, BOARD, CELLS};
+use super::board::{column_mask, has_four, Outcome, Player, Position, BOTTOM, CELLS, HEIGHT};
 use super::bots::Agent;
 use super::features::Threats;
 use crate::rng::{self, Rng};
@@ -65,6 +65,36 @@ pub fn play(first: Agent<'_>, second: Agent<'_>, rng: &mut Rng) -> Game {
     }
 }
 
+/// Open columns as a 7-bit set: the top cells (row 5) of the columns,
+/// gathered by one multiplication (bit 7i of the shifted board lands on
+/// bit 42 + i; no two partial products collide, so nothing carries).
+#[inline]
+fn open_columns(mask: u64) -> usize {
+    const TOP: u64 = BOTTOM << (HEIGHT - 1);
+    const GATHER: u64 = (1 << 42) | (1 << 36) | (1 << 30) | (1 << 24) | (1 << 18) | (1 << 12) | (1 << 6);
+    ((((!mask & TOP) >> (HEIGHT - 1)).wrapping_mul(GATHER) >> 42) & 127) as usize
+}
+
+/// NTH_OPEN[set][k]: the k-th column (0-based) of a 7-bit set of columns.
+/// A lookup instead of a loop over set bits keeps random playouts free of
+/// unpredictable branches.
+const NTH_OPEN: [[u8; 7]; 128] = {
+    let mut t = [[0u8; 7]; 128];
+    let mut set = 0;
+    while set < 128 {
+        let (mut k, mut c) = (0, 0);
+        while c < 7 {
+            if set & (1 << c) != 0 {
+                t[set][k] = c as u8;
+                k += 1;
+            }
+            c += 1;
+        }
+        set += 1;
+    }
+    t
+};
+
 /// A uniformly random game, as fast as the engine goes: the outcome and
 /// its length. Used for random playouts (benchmarks, tests); same law as
 /// `play` between two random bots.
@@ -73,9 +103,11 @@ pub fn random_game(rng: &mut Rng) -> (Outcome, u32) {
     let (mut current, mut mask) = (0u64, 0u64);
     let mut plies = 0;
     loop {
-        let playable = (mask + BOTTOM) & BOARD;
-        let bit = nth_bit(playable, rng::below(rng, playable.count_ones() as u64) as u32);
-        if super::board::has_four(current | bit) {
+        let open = open_columns(mask);
+        let k = rng::below(rng, open.count_ones() as u64) as usize;
+        let c = NTH_OPEN[open][k] as u32;
+        let bit = (mask + BOTTOM) & column_mask(c);
+        if has_four(current | bit) {
             let p = if plies & 1 == 0 { Player::First } else { Player::Second };
             return (Outcome::Win(p), plies + 1);
         }
@@ -95,6 +127,23 @@ mod tests {
     use crate::connect4::policy::Policy;
     use crate::connect4::features::COUNT;
     use crate::rng::stream;
+
+    #[test]
+    fn open_columns_are_gathered_exactly() {
+        let mut r = stream(8, &[]);
+        for _ in 0..2000 {
+            let mut pos = Position::EMPTY;
+            while pos.outcome().is_none() {
+                let expected: usize = pos.legal_columns().iter().map(|c| 1 << c).sum();
+                assert_eq!(open_columns(pos.mask()), expected);
+                let legal = pos.legal_columns();
+                for (k, &c) in legal.iter().enumerate() {
+                    assert_eq!(NTH_OPEN[expected][k] as u32, c);
+                }
+                pos.play_column(legal[rng::below(&mut r, legal.len() as u64) as usize]);
+            }
+        }
+    }
 
     #[test]
     fn random_games_have_the_known_statistics() {
