@@ -23,6 +23,11 @@ Three tidy tables come back:
     deviation, number of seeds and a 95% Student-t confidence interval
     (``ci_low``, ``ci_high``).
 
+Run the full sweep from a shell (tables as Parquet with provenance, and the
+chart as PNG, in ``--out``)::
+
+    python -m replicators.experiments.connect4_pressure --out reports/connect4_pressure
+
 Examples
 --------
 >>> from replicators.experiments import connect4_pressure as exp
@@ -36,9 +41,11 @@ Examples
 
 from __future__ import annotations
 
+import argparse
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -49,7 +56,7 @@ from ..errors import ConfigError
 from ..evolve import evolve
 from ..selection import Mutation, Proportional, Selection
 
-__all__ = ["PRESSURES", "MEASURES", "PressureExperiment", "run", "summarize", "t_quantile"]
+__all__ = ["PRESSURES", "MEASURES", "PressureExperiment", "run", "summarize", "t_quantile", "write", "main"]
 
 #: Default knockout pressures (0 to 0.95).
 PRESSURES = (0.0, 0.25, 0.5, 0.75, 0.9, 0.95)
@@ -197,3 +204,56 @@ def run(
 def _nanmean(s: pl.Series) -> float:
     x = s.filter(s.is_not_nan())
     return float(x.mean()) if x.len() else math.nan  # type: ignore[arg-type]
+
+
+def write(out: PressureExperiment, folder: str | Path, *, png: bool = True) -> Path:
+    """Write the three tables (Parquet, with the config as provenance) and,
+    with ``png``, the chart of game length and immediate-win rate.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = run(pressures=(0.0, 0.9), fitnesses=("wins",), seeds=(0, 1), population=20,
+    ...           generations=2, tail=1, strength_games=0)
+    >>> sorted(p.name for p in write(out, tempfile.mkdtemp(), png=False).iterdir())
+    ['history.parquet', 'runs.parquet', 'summary.parquet']
+    """
+    from ..io import write_table
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    config = {k: (repr(x) if k in ("selection", "mutation") else x) for k, x in out.config.items()}
+    for name in ("history", "runs", "summary"):
+        write_table(getattr(out, name), folder / f"{name}.parquet", config=config, experiment="connect4_pressure")
+    if png:
+        from ..charts.connect4 import pressure_chart
+        from ..report import save_png
+
+        save_png(pressure_chart(out.summary), folder / "pressure.png")
+    return folder
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Command line: run the sweep and write its tables and chart."""
+    parser = argparse.ArgumentParser(description="Connect Four: knockout pressure x fitness, over seeds")
+    parser.add_argument("--out", default="reports/connect4_pressure")
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--population", type=int, default=500)
+    parser.add_argument("--generations", type=int, default=200)
+    parser.add_argument("--tail", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=None)
+    args = parser.parse_args(argv)
+    out = run(seeds=range(args.seeds), population=args.population, generations=args.generations,
+              tail=args.tail, threads=args.threads)
+    folder = write(out, args.out)
+    wide = (
+        out.summary.filter(pl.col("measure").is_in(["game_length", "immediate_win_rate"]))
+        .select("measure", "fitness", "pressure", "mean", "ci_low", "ci_high")
+    )
+    with pl.Config(tbl_rows=100, tbl_width_chars=120):
+        print(wide)
+    print(f"wrote {folder}")
+
+
+if __name__ == "__main__":
+    main()
