@@ -13,7 +13,7 @@ True
 
 from __future__ import annotations
 
-from . import _core, egt, experiments, personas
+from . import _core, connect4, egt, experiments, personas
 from .errors import ConfigError, ReplicatorsError, SimulationError, UnknownNameError
 from .evolve import evolve
 from .niche import Action, Niche, NicheWorld

@@ -102,3 +102,33 @@ def egt_population(
     threads: int | None = None,
     progress: Callable[[int], object] | None = None,
 ) -> npt.NDArray[np.uint64]: ...
+
+# Connect Four (rust/python/src/connect4.rs). Positions are move strings
+# (columns 1-7); an agent is a bot name or a list of weights.
+
+def c4_feature_names() -> list[str]: ...
+def c4_state(moves: str) -> tuple[int, int, list[int], int | None, str]: ...
+def c4_features(moves: str) -> tuple[list[int], npt.NDArray[np.float64]]: ...
+def c4_perft(moves: str, depth: int, distinct: bool = False) -> int: ...
+def c4_probabilities(moves: str, weights: list[float]) -> tuple[list[int], list[float]]: ...
+def c4_choose(moves: str, agent: str | list[float], seed: int) -> int: ...
+def c4_random_games(games: int, seed: int = 0, threads: int | None = None) -> dict[str, int]: ...
+def c4_games(
+    first: str | list[float], second: str | list[float], games: int, seed: int = 0, threads: int | None = None
+) -> dict[str, int]: ...
+def c4_evolve(
+    format: tuple[str, float],
+    *,
+    population: int,
+    generations: int,
+    fitness: str,
+    selection: tuple[str, float, bool],
+    mutation: tuple[float, float],
+    seed: int,
+    threads: int | None = None,
+    snapshots: list[int] = ...,
+    initial: list[float] | None = None,
+    initial_spread: float = 0.0,
+    strength_games: int = 200,
+    progress: Callable[[int], object] | None = None,
+) -> dict[str, Any]: ...

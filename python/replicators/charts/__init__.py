@@ -7,6 +7,7 @@ PNG with ``replicators.report.save_png`` (vl-convert, no browser).
 - ``phase_heatmap``: a measure over two knobs (the phase diagram).
 - ``gold_vs_kl``: gold and proxy against sqrt(KL from the initial policy).
 - ``summary_panel``: measures against pressure per fitness mode, with intervals.
+- ``connect4``: game length and immediate-win rate against knockout pressure.
 
 altair is imported when a chart is drawn (``pip install 'replicators[charts]'``).
 
@@ -19,10 +20,11 @@ Examples
 'line'
 """
 
+from . import connect4
 from .goodhart import gold_vs_kl
 from .persona_shares import persona_shares
 from .phase import phase_heatmap
 from .summary import summary_panel
 from .trajectories import trajectories
 
-__all__ = ["gold_vs_kl", "persona_shares", "phase_heatmap", "summary_panel", "trajectories"]
+__all__ = ["connect4", "gold_vs_kl", "persona_shares", "phase_heatmap", "summary_panel", "trajectories"]

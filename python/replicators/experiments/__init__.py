@@ -11,6 +11,7 @@ experiment takes size knobs (``population``, ``generations``, ``seeds``,
 - ``phase_diagram``: engagement proxy x user patience, for sum and rate.
 - ``tradeoff``: skill trade-off exponent x fitness.
 - ``goodhart``: gold and proxy vs sqrt(KL from the initial policy), by capacity.
+- ``connect4_pressure``: Connect Four knockout pressure x fitness.
 
 Examples
 --------
@@ -21,7 +22,7 @@ Examples
 ('sum_vs_rate', ('fitness', 'pressure'))
 """
 
-from . import goodhart, phase_diagram, sum_vs_rate, sweep, tradeoff
+from . import connect4_pressure, goodhart, phase_diagram, sum_vs_rate, sweep, tradeoff
 from .sweep import SweepResult
 
-__all__ = ["sweep", "SweepResult", "sum_vs_rate", "phase_diagram", "tradeoff", "goodhart"]
+__all__ = ["sweep", "SweepResult", "sum_vs_rate", "phase_diagram", "tradeoff", "goodhart", "connect4_pressure"]

@@ -4,6 +4,7 @@
 //! Shared machinery lives at the top (`rng`, `error`, `control`,
 //! `selection`, `mutation`); each world has its own module.
 
+pub mod connect4;
 pub mod control;
 pub mod egt;
 pub mod error;

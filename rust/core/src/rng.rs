@@ -27,6 +27,12 @@ pub mod domain {
     pub const REQUESTS: u64 = 8;
     /// Trajectories of finite populations in `egt::population`.
     pub const POPULATION: u64 = 20;
+    /// Connect Four: knockout pairings and who plays on (per round).
+    pub const C4_PAIRING: u64 = 30;
+    /// Connect Four: strength games against the reference bots.
+    pub const C4_STRENGTH: u64 = 31;
+    /// Connect Four: batches of playouts (`connect4::playout`).
+    pub const C4_PLAYOUT: u64 = 32;
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mix with full avalanche.

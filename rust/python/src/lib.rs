@@ -3,6 +3,7 @@
 //! Python arguments, runs the core detached from the GIL (`detach.rs`), and
 //! returns numpy arrays. No model logic lives in this crate.
 
+mod connect4;
 mod detach;
 mod egt;
 mod errors;
@@ -21,6 +22,7 @@ mod _core {
         crate::machinery::register(m)?;
         crate::niche::register(m)?;
         crate::egt::register(m)?;
+        crate::connect4::register(m)?;
         Ok(())
     }
 }

@@ -48,7 +48,7 @@ fn world_from(py: Python<'_>, d: &Bound<'_, PyDict>) -> PyResult<World> {
     })
 }
 
-fn table<'py>(py: Python<'py>, t: measure::Table) -> PyResult<Bound<'py, PyDict>> {
+pub fn table<'py>(py: Python<'py>, t: measure::Table) -> PyResult<Bound<'py, PyDict>> {
     let out = PyDict::new(py);
     for (name, col) in t.columns {
         match col {

@@ -1,0 +1,442 @@
+"""Connect Four: a fast bitboard engine, softmax policies and tournaments.
+
+The engine (Rust core, ``rust/core/src/connect4``) plays 7x6 Connect Four:
+positions come from move strings of columns 1-7 (``"4455"``: both players
+twice in the middle), play stops at four in a row or at a full board (a draw
+after 42 plies). A **policy** is a weight vector w: at each move it plays a
+legal move with probability proportional to exp(w . phi(move)), where phi
+are engine-computed features (``FEATURES``):
+
+``wins_now``
+    1 if the move completes four in a row.
+``blocks``
+    1 if the move occupies a cell where the opponent would complete four.
+``allows_win_above``
+    1 if the cell just above the move completes four for the opponent.
+``centre_distance``
+    |column - 4| / 3: 0 in the centre column, 1 at the edges.
+``open_threes``
+    Empty cells that newly complete four for the mover after the move
+    (threats made; capped at 7).
+``bias``
+    Always 1. It cancels in the softmax, so its weight is a neutral gene: a
+    built-in baseline for how far weights drift without selection.
+
+Reference bots: ``"random"`` (uniform over legal moves) and ``"greedy"``
+(win if possible, else block, else random).
+
+Tournaments are worlds for ``replicators.evolve``: ``Knockout(pressure=p)``
+(the loser is eliminated, the winner plays on with probability 1 - p, a draw
+eliminates both) and ``RoundRobin``; fitness ``moves``, ``entropy``,
+``wins`` or ``win_rate`` (SPEC section 2). The result's ``history`` has one
+row per generation (see ``connect4_result``).
+
+Examples
+--------
+>>> from replicators import connect4
+>>> p = connect4.Position.from_moves("4455")
+>>> p.legal_moves()
+[1, 2, 3, 4, 5, 6, 7]
+>>> p.play(3).play(1).play(6).winner()
+1
+>>> connect4.perft(4)
+2401
+>>> import replicators as r
+>>> res = r.evolve(connect4.Knockout(pressure=0.5), population=50, generations=2,
+...                fitness="moves", seed=1)
+>>> res.history.select("generation", "game_length").height
+2
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from . import _core
+from . import _validate as v
+from .errors import ConfigError, UnknownNameError
+from .selection import Mutation, Selection, selection_spec
+
+__all__ = [
+    "FEATURES",
+    "FITNESS",
+    "BOTS",
+    "Position",
+    "perft",
+    "weights",
+    "play_games",
+    "random_games",
+    "Knockout",
+    "RoundRobin",
+]
+
+#: Features of a move, in weight order.
+FEATURES: tuple[str, ...] = tuple(_core.c4_feature_names())
+#: Fitness modes of the tournaments.
+FITNESS = ("moves", "entropy", "wins", "win_rate")
+#: Reference bots.
+BOTS = ("random", "greedy")
+#: Tournament-specific options of ``evolve``.
+OPTIONS = ("initial", "initial_spread")
+
+
+def _moves(x: object) -> str:
+    if not isinstance(x, str):
+        raise ConfigError(f"moves = {x!r} is invalid: expected a string of columns 1-7")
+    return x
+
+
+@dataclass(frozen=True)
+class Position:
+    """A position, given by the moves that led to it.
+
+    Examples
+    --------
+    >>> p = Position.from_moves("4343434")
+    >>> p.winner(), p.legal_moves()
+    (1, [])
+    >>> Position.from_moves("44").diagram().splitlines()[-2:]
+    ['...O...', '...X...']
+    """
+
+    moves: str = ""
+
+    def __post_init__(self) -> None:
+        state = _core.c4_state(_moves(self.moves))
+        object.__setattr__(self, "_state", state)
+
+    @staticmethod
+    def from_moves(moves: str) -> Position:
+        """The position after ``moves`` (digits 1-7); illegal strings raise
+        ``ConfigError`` naming the offending move.
+
+        Examples
+        --------
+        >>> Position.from_moves("1111111")
+        Traceback (most recent call last):
+        ...
+        replicators.errors.ConfigError: moves = "1111111" is invalid: expected a string of columns 1-7 (move 7 plays in column 1, which is full)
+        """
+        return Position(moves)
+
+    @property
+    def plies(self) -> int:
+        """Moves played so far."""
+        return int(self._state[0])  # type: ignore[attr-defined]
+
+    @property
+    def to_move(self) -> int:
+        """1 if the first player moves next, 2 otherwise."""
+        return int(self._state[1])  # type: ignore[attr-defined]
+
+    def legal_moves(self) -> list[int]:
+        """Columns (1-7) with room, none once the game is over."""
+        return list(self._state[2])  # type: ignore[attr-defined]
+
+    def winner(self) -> int | None:
+        """1 or 2 (the player who made four), 0 for a draw, None while playing."""
+        return self._state[3]  # type: ignore[attr-defined,no-any-return]
+
+    def is_over(self) -> bool:
+        """Whether the game has ended."""
+        return self.winner() is not None
+
+    def play(self, column: int) -> Position:
+        """The position after dropping a stone in ``column`` (1-7).
+
+        Examples
+        --------
+        >>> Position().play(4).moves
+        '4'
+        >>> Position().play(8)
+        Traceback (most recent call last):
+        ...
+        replicators.errors.ConfigError: column = 8 is invalid: expected a legal column: [1, 2, 3, 4, 5, 6, 7]
+        """
+        legal = self.legal_moves()
+        if isinstance(column, bool) or not isinstance(column, int | np.integer) or int(column) not in legal:
+            raise ConfigError(f"column = {column!r} is invalid: expected a legal column: {legal}")
+        return Position(self.moves + str(int(column)))
+
+    def features(self) -> pl.DataFrame:
+        """One row per legal move: ``column`` and each feature of ``FEATURES``.
+
+        Examples
+        --------
+        >>> Position.from_moves("434343").features().filter(column=4)["wins_now"].item()
+        1.0
+        """
+        cols, phi = _core.c4_features(self.moves)
+        return pl.DataFrame({"column": cols, **{f: phi[:, i] for i, f in enumerate(FEATURES)}},
+                            schema_overrides={"column": pl.Int64})
+
+    def probabilities(self, weights: Any) -> dict[int, float]:
+        """A policy's probability of each legal column.
+
+        Examples
+        --------
+        >>> p = Position.from_moves("434343").probabilities(weights(wins_now=50))
+        >>> round(p[4], 6)
+        1.0
+        """
+        cols, probs = _core.c4_probabilities(self.moves, _weights("weights", weights).tolist())
+        return dict(zip(cols, probs, strict=True))
+
+    def choose(self, agent: str | Any, seed: int = 0) -> int:
+        """The column an agent (a bot name or weights) plays here.
+
+        Examples
+        --------
+        >>> Position.from_moves("41424").choose("greedy")  # blocks the column
+        4
+        """
+        return int(_core.c4_choose(self.moves, _agent("agent", agent), v.seed("seed", seed)))
+
+    def perft(self, depth: int, *, distinct: bool = False) -> int:
+        """Move sequences of ``depth`` more plies (play stops at a win), or
+        distinct positions with ``distinct=True``.
+
+        Examples
+        --------
+        >>> Position().perft(8, distinct=True)
+        184275
+        """
+        return int(_core.c4_perft(self.moves, v.integer("depth", depth, 0, 42), bool(distinct)))
+
+    def diagram(self) -> str:
+        """The board, top row first: X first player, O second, . empty."""
+        return str(self._state[4]).rstrip("\n")  # type: ignore[attr-defined]
+
+    def __str__(self) -> str:
+        return self.diagram()
+
+
+def perft(depth: int, moves: str = "", *, distinct: bool = False) -> int:
+    """Move sequences of length ``depth`` from a position (the empty board
+    by default), play stopping at a win; ``distinct=True`` counts distinct
+    positions instead (OEIS A212693).
+
+    Examples
+    --------
+    >>> [perft(d) for d in range(6)]
+    [1, 7, 49, 343, 2401, 16807]
+    >>> [perft(d, distinct=True) for d in range(6)]
+    [1, 7, 49, 238, 1120, 4263]
+    """
+    return Position(moves).perft(depth, distinct=distinct)
+
+
+def weights(**named: float) -> np.ndarray:
+    """A weight vector in ``FEATURES`` order; unnamed features are 0.
+
+    Examples
+    --------
+    >>> weights(wins_now=2.0, centre_distance=-1.0)
+    array([ 2.,  0.,  0., -1.,  0.,  0.])
+    """
+    w = np.zeros(len(FEATURES))
+    for name, x in named.items():
+        w[FEATURES.index(v.choice("feature", name, FEATURES))] = v.number(f"weights.{name}", x)
+    return w
+
+
+def _weights(field: str, x: Any) -> np.ndarray:
+    if isinstance(x, Mapping):
+        return weights(**x)
+    try:
+        w = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{field} = {x!r} is invalid: expected {len(FEATURES)} weights") from None
+    if w.shape != (len(FEATURES),):
+        raise ConfigError(f"{field} has shape {w.shape}: expected ({len(FEATURES)},) weights ({', '.join(FEATURES)})")
+    if not np.all(np.isfinite(w)):
+        raise ConfigError(f"{field} = {x!r} is invalid: expected finite weights")
+    return w
+
+
+def _agent(field: str, x: Any) -> str | list[float]:
+    if isinstance(x, str):
+        return v.choice(field, x, BOTS)
+    return _weights(field, x).tolist()
+
+
+def play_games(first: str | Any, second: str | Any, games: int, *, seed: int = 0,
+               threads: int | None = None) -> dict[str, int]:
+    """Play ``games`` games between two agents (bot names or weights),
+    ``first`` moving first; returns counts of ``first_wins``,
+    ``second_wins``, ``draws`` and total ``plies``.
+
+    Examples
+    --------
+    >>> s = play_games("greedy", "random", 2000, seed=1)
+    >>> s["first_wins"] > 1800
+    True
+    """
+    return dict(_core.c4_games(_agent("first", first), _agent("second", second),
+                               v.integer("games", games, 1), v.seed("seed", seed), v.threads(threads)))
+
+
+def random_games(games: int, *, seed: int = 0, threads: int | None = None) -> dict[str, int]:
+    """``games`` uniformly random games from the empty board (the engine's
+    fastest loop; totals are the same at any thread count).
+
+    Examples
+    --------
+    >>> s = random_games(100_000, seed=2)
+    >>> round(s["first_wins"] / s["games"], 2), round(s["plies"] / s["games"])
+    (0.56, 21)
+    """
+    return dict(_core.c4_random_games(v.integer("games", games, 1), v.seed("seed", seed), v.threads(threads)))
+
+
+class _Tournament:
+    """What both formats share: the evolve hook."""
+
+    strength_games: int
+
+    def _format(self) -> tuple[str, float]:
+        raise NotImplementedError
+
+    def _evolve(
+        self,
+        *,
+        population: int,
+        generations: int,
+        fitness: str,
+        selection: Selection,
+        mutation: Mutation,
+        seed: int,
+        threads: int | None,
+        snapshots: list[int],
+        progress: Callable[[int], object] | None,
+        initial: Any = None,
+        initial_spread: float = 0.0,
+        **unknown: Any,
+    ) -> Any:
+        """Called by ``replicators.evolve``; the tournament options are:
+
+        initial
+            Initial weights: one vector (every individual; a sequence or a
+            ``{feature: weight}`` dict) or an array (population, features).
+            Default: all zeros (uniformly random play).
+        initial_spread
+            Standard deviation of Gaussian noise added to every initial weight.
+        """
+        from .connect4_result import TournamentResult
+
+        for key in unknown:
+            raise UnknownNameError(
+                f"option {key!r} is not known for {type(self).__name__}: expected one of {', '.join(OPTIONS)}"
+            )
+        v.choice("fitness", fitness, FITNESS)
+        late = [g for g in snapshots if g > generations]
+        if late:
+            raise ConfigError(f"snapshots = {late} is invalid: expected generations in [0, {generations}]")
+        flat = None
+        if initial is not None:
+            arr = weights(**initial) if isinstance(initial, Mapping) else np.asarray(initial, dtype=float)
+            width = len(FEATURES)
+            if arr.shape not in ((width,), (population, width)):
+                raise ConfigError(f"initial has shape {arr.shape}: expected ({width},) or ({population}, {width})")
+            if not np.all(np.isfinite(arr)):
+                raise ConfigError("initial is invalid: expected finite weights")
+            flat = arr.ravel().tolist()
+        spread = v.at_least("initial_spread", initial_spread, 0.0)
+        raw = _core.c4_evolve(
+            self._format(),
+            population=population,
+            generations=generations,
+            fitness=fitness,
+            selection=selection_spec(selection),
+            mutation=mutation._core(),
+            seed=seed,
+            threads=threads,
+            snapshots=list(snapshots),
+            initial=flat,
+            initial_spread=spread,
+            strength_games=self.strength_games,
+            progress=progress,
+        )
+        config = {
+            "population": population, "generations": generations, "fitness": fitness,
+            "selection": selection, "mutation": mutation, "seed": seed, "snapshots": list(snapshots),
+            "initial": initial, "initial_spread": spread,
+        }
+        return TournamentResult._from_core(self, raw, config)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Knockout(_Tournament):
+    """Knockout rounds: losers are eliminated, winners play on with
+    probability 1 - ``pressure``.
+
+    Each round pairs the remaining players at random (who moves first is
+    random too); an odd player out gets a bye. The loser of a game is
+    eliminated; the winner plays on into the next round with probability
+    1 - ``pressure``, else retires with what it has. **A draw eliminates
+    both players** (only a win buys more games). The generation ends when
+    fewer than two players remain. At pressure 0 a player keeps playing as
+    long as it wins (the champion plays about log2(N) games); at pressure 1
+    everybody plays exactly one game (but for byes).
+
+    Parameters
+    ----------
+    pressure
+        Probability in [0, 1] that a winner's run ends after a game.
+    strength_games
+        Games per reference bot per generation for ``strength_vs_random``
+        and ``strength_vs_greedy`` (0 skips them; at most 10 million).
+
+    Examples
+    --------
+    >>> Knockout(pressure=0.9)
+    Knockout(pressure=0.9, strength_games=200)
+    >>> Knockout(pressure=2)
+    Traceback (most recent call last):
+    ...
+    replicators.errors.ConfigError: pressure = 2 is invalid: expected a probability in [0, 1]
+    """
+
+    pressure: float = 0.5
+    strength_games: int = 200
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pressure", v.probability("pressure", self.pressure))
+        object.__setattr__(self, "strength_games", v.integer("strength_games", self.strength_games, 0, 10_000_000))
+
+    def _format(self) -> tuple[str, float]:
+        return ("knockout", self.pressure)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoundRobin(_Tournament):
+    """Every pair of individuals plays ``games_per_pair`` games, alternating
+    who moves first (N (N - 1) / 2 x games_per_pair games per generation).
+
+    Parameters
+    ----------
+    games_per_pair
+        Games each pair plays (>= 1).
+    strength_games
+        Games per reference bot per generation for the strength columns.
+
+    Examples
+    --------
+    >>> RoundRobin(games_per_pair=2).games_per_pair
+    2
+    """
+
+    games_per_pair: int = 2
+    strength_games: int = 200
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "games_per_pair", v.integer("games_per_pair", self.games_per_pair, 1, 1_000_000))
+        object.__setattr__(self, "strength_games", v.integer("strength_games", self.strength_games, 0, 10_000_000))
+
+    def _format(self) -> tuple[str, float]:
+        return ("round_robin", float(self.games_per_pair))

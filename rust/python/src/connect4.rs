@@ -1,0 +1,233 @@
+//! Bindings of the Connect Four engine and tournaments. Positions cross the
+//! boundary as move strings ("4455", columns 1-7); agents as a bot name
+//! ("random", "greedy") or a weight vector; results as dicts of numpy
+//! columns. `replicators.connect4` builds the public API on these.
+
+use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use replicators_core::connect4::board::{column_of, Outcome, Player};
+use replicators_core::connect4::features::{self, Threats, COUNT};
+use replicators_core::connect4::playout::{games_between, random_games, Summary};
+use replicators_core::connect4::{evolve, perft, Agent, Bot, Config, Fitness, Format, Policy, Position, Status};
+use replicators_core::error::Error;
+use replicators_core::mutation::Mutation;
+use replicators_core::rng;
+use replicators_core::selection::Selection;
+
+use crate::detach::run_detached;
+use crate::errors::py_err;
+use crate::niche::table;
+
+fn position(py: Python<'_>, moves: &str) -> PyResult<Position> {
+    Position::from_moves(moves).map_err(py_err(py))
+}
+
+/// Feature names, in weight order.
+#[pyfunction]
+fn c4_feature_names() -> Vec<&'static str> {
+    features::NAMES.to_vec()
+}
+
+/// (plies, player to move 1/2, legal columns 1-7, winner: 1/2, 0 for a
+/// draw, None while playing, diagram).
+#[pyfunction]
+fn c4_state(py: Python<'_>, moves: &str) -> PyResult<(u32, u8, Vec<u32>, Option<u8>, String)> {
+    let p = position(py, moves)?;
+    let to_move = if p.to_move() == Player::First { 1 } else { 2 };
+    let winner = p.outcome().map(|o| match o {
+        Outcome::Win(Player::First) => 1,
+        Outcome::Win(Player::Second) => 2,
+        Outcome::Draw => 0,
+    });
+    Ok((p.plies(), to_move, p.legal_columns().iter().map(|c| c + 1).collect(), winner, p.diagram()))
+}
+
+/// Legal columns (1-7) and their features (moves x features).
+#[pyfunction]
+fn c4_features<'py>(py: Python<'py>, moves: &str) -> PyResult<(Vec<u32>, Bound<'py, PyArray2<f64>>)> {
+    let p = position(py, moves)?;
+    let rows = features::of_moves(&p);
+    let cols = rows.iter().map(|(c, _)| c + 1).collect();
+    let flat: Vec<f64> = rows.iter().flat_map(|(_, phi)| phi.iter().cloned()).collect();
+    Ok((cols, flat.into_pyarray(py).reshape([rows.len(), COUNT])?))
+}
+
+/// Move sequences (`distinct=False`) or distinct positions (`True`) after
+/// `depth` more plies.
+#[pyfunction]
+#[pyo3(signature = (moves, depth, distinct=false))]
+fn c4_perft(py: Python<'_>, moves: &str, depth: u32, distinct: bool) -> PyResult<u64> {
+    let p = position(py, moves)?;
+    Ok(py.detach(|| if distinct { perft::positions(&p, depth) } else { perft::perft(&p, depth) }))
+}
+
+fn check_weights(py: Python<'_>, field: &str, w: &[f64]) -> PyResult<()> {
+    if w.len() != COUNT {
+        return Err(py_err(py)(Error::shape(field, format!("expected {COUNT} weights ({}), got {}", features::NAMES.join(", "), w.len()))));
+    }
+    if let Some(bad) = w.iter().find(|x| !x.is_finite()) {
+        return Err(py_err(py)(Error::invalid(field, bad, "finite weights")));
+    }
+    Ok(())
+}
+
+/// A policy's probability of each legal column (1-7).
+#[pyfunction]
+fn c4_probabilities(py: Python<'_>, moves: &str, weights: Vec<f64>) -> PyResult<(Vec<u32>, Vec<f64>)> {
+    check_weights(py, "weights", &weights)?;
+    let p = position(py, moves)?;
+    let probs = Policy::new(&weights).probabilities(&p);
+    Ok((probs.iter().map(|(c, _)| c + 1).collect(), probs.iter().map(|(_, q)| *q).collect()))
+}
+
+/// An agent: a bot name or a weight vector.
+enum Seat {
+    Bot(Bot),
+    Policy(Policy),
+}
+
+impl Seat {
+    fn from_py(py: Python<'_>, field: &str, x: &Bound<'_, PyAny>) -> PyResult<Seat> {
+        if let Ok(name) = x.extract::<String>() {
+            let bot = Bot::from_name(&name).map_err(|e| match e {
+                Error::UnknownName { name, allowed, .. } => py_err(py)(Error::UnknownName { field: field.into(), name, allowed }),
+                e => py_err(py)(e),
+            })?;
+            return Ok(Seat::Bot(bot));
+        }
+        let w: Vec<f64> = x.extract().map_err(|_| {
+            py_err(py)(Error::invalid(field, x.repr().map(|r| r.to_string()).unwrap_or_default(), "a bot name or a list of weights"))
+        })?;
+        check_weights(py, field, &w)?;
+        Ok(Seat::Policy(Policy::new(&w)))
+    }
+
+    fn agent(&self) -> Agent<'_> {
+        match self {
+            Seat::Bot(b) => Agent::Bot(*b),
+            Seat::Policy(p) => Agent::Policy(p),
+        }
+    }
+}
+
+/// The move (column 1-7) an agent plays in a position, drawn with `seed`.
+#[pyfunction]
+fn c4_choose(py: Python<'_>, moves: &str, agent: &Bound<'_, PyAny>, seed: u64) -> PyResult<u32> {
+    let seat = Seat::from_py(py, "agent", agent)?;
+    let p = position(py, moves)?;
+    if p.outcome().is_some() {
+        return Err(py_err(py)(Error::invalid("moves", format!("{moves:?}"), "a position where the game is not over")));
+    }
+    let t = Threats::of(&p);
+    let mut r = rng::stream(seed, &[]);
+    Ok(column_of(seat.agent().choose(&p, &t, &mut r).bit) + 1)
+}
+
+fn summary<'py>(py: Python<'py>, s: Summary) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("games", s.games)?;
+    d.set_item("first_wins", s.first_wins)?;
+    d.set_item("second_wins", s.second_wins)?;
+    d.set_item("draws", s.draws)?;
+    d.set_item("plies", s.plies)?;
+    Ok(d)
+}
+
+/// `games` uniformly random games (in parallel, thread-independent totals).
+#[pyfunction]
+#[pyo3(signature = (games, seed=0, threads=None))]
+fn c4_random_games<'py>(py: Python<'py>, games: u64, seed: u64, threads: Option<usize>) -> PyResult<Bound<'py, PyDict>> {
+    let s = run_detached(py, threads, None, |control| random_games(games, seed, control))?;
+    summary(py, s)
+}
+
+/// `games` games between two agents (bot names or weight vectors).
+#[pyfunction]
+#[pyo3(signature = (first, second, games, seed=0, threads=None))]
+fn c4_games<'py>(
+    py: Python<'py>,
+    first: &Bound<'py, PyAny>,
+    second: &Bound<'py, PyAny>,
+    games: u64,
+    seed: u64,
+    threads: Option<usize>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (a, b) = (Seat::from_py(py, "first", first)?, Seat::from_py(py, "second", second)?);
+    let s = run_detached(py, threads, None, |control| games_between(a.agent(), b.agent(), games, seed, control))?;
+    summary(py, s)
+}
+
+/// Run a tournament world; see `replicators.connect4.Knockout._evolve`.
+#[pyfunction]
+#[pyo3(signature = (format, *, population, generations, fitness, selection, mutation, seed, threads=None,
+    snapshots=Vec::new(), initial=None, initial_spread=0.0, strength_games=200, progress=None))]
+fn c4_evolve<'py>(
+    py: Python<'py>,
+    format: (String, f64),
+    population: usize,
+    generations: u64,
+    fitness: &str,
+    selection: (String, f64, bool),
+    mutation: (f64, f64),
+    seed: u64,
+    threads: Option<usize>,
+    snapshots: Vec<u64>,
+    initial: Option<Vec<f64>>,
+    initial_spread: f64,
+    strength_games: u32,
+    progress: Option<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let err = py_err(py);
+    let format = match format.0.as_str() {
+        "knockout" => Format::Knockout { pressure: format.1 },
+        "round_robin" => {
+            let k = format.1;
+            if !(k.is_finite() && k >= 1.0 && k.fract() == 0.0 && k <= u32::MAX as f64) {
+                return Err(err(Error::invalid("games_per_pair", k, "an integer >= 1")));
+            }
+            Format::RoundRobin { games_per_pair: k as u32 }
+        }
+        other => return Err(err(Error::unknown("format", other, &["knockout", "round_robin"]))),
+    };
+    let cfg = Config {
+        population,
+        generations,
+        format,
+        fitness: Fitness::from_name(fitness).map_err(&err)?,
+        selection: Selection::from_parts(&selection.0, selection.1, selection.2).map_err(&err)?,
+        mutation: Mutation { rate: mutation.0, scale: mutation.1 },
+        seed,
+        snapshots,
+        initial: initial.unwrap_or_default(),
+        initial_spread,
+        strength_games,
+    };
+    let out = run_detached(py, threads, progress.as_ref(), |control| evolve(&cfg, control))?;
+    let d = PyDict::new(py);
+    d.set_item("history", table(py, out.history)?)?;
+    let snaps = PyList::empty(py);
+    for (g, w) in out.snapshots {
+        let rows = w.len() / COUNT;
+        snaps.append((g, PyArray1::from_vec(py, w).reshape([rows, COUNT])?))?;
+    }
+    d.set_item("snapshots", snaps)?;
+    match out.status {
+        Status::Completed => d.set_item("status", ("completed", py.None()))?,
+        Status::Extinct { generation } => d.set_item("status", ("extinct", generation))?,
+    }
+    Ok(d)
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(c4_feature_names, m)?)?;
+    m.add_function(wrap_pyfunction!(c4_state, m)?)?;
+    m.add_function(wrap_pyfunction!(c4_features, m)?)?;
+    m.add_function(wrap_pyfunction!(c4_perft, m)?)?;
+    m.add_function(wrap_pyfunction!(c4_probabilities, m)?)?;
+    m.add_function(wrap_pyfunction!(c4_choose, m)?)?;
+    m.add_function(wrap_pyfunction!(c4_random_games, m)?)?;
+    m.add_function(wrap_pyfunction!(c4_games, m)?)?;
+    m.add_function(wrap_pyfunction!(c4_evolve, m)?)?;
+    Ok(())
+}
