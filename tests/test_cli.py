@@ -181,3 +181,15 @@ def test_example_configs_validate():
     examples = Path(__file__).resolve().parent.parent / "examples"
     assert RunConfig.from_toml(examples / "run.toml").world.tradeoff == 2.0
     assert SweepConfig.from_toml(examples / "sweep_tradeoff.toml").experiment == "tradeoff"
+
+
+def test_report_of_a_run_folder(tmp_path, capsys):
+    config = tmp_path / "run.toml"
+    config.write_text(RUN)
+    out = tmp_path / "run"
+    assert main(["run", str(config), "--out", str(out), "--no-progress", "--no-report"]) == 0
+    assert not (out / "index.html").exists()
+    assert main(["report", str(out)]) == 0
+    html = (out / "index.html").read_text()
+    assert "One run" in html and "[[world.niches]]" in html
+    assert (out / "personas.png").stat().st_size > 0
