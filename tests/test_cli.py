@@ -68,6 +68,10 @@ def test_demo_sum_vs_rate_report(tmp_path, capsys):
     assert meta["experiment"] == "sum_vs_rate" and meta["config"]["population"] == 80
     cells = pl.read_parquet(tmp_path / "cells.parquet")
     assert set(cells["fitness"]) == {"sum", "rate", "episode_rate"} and cells["pressure"].n_unique() >= 5
+    # The demo's sweep.toml runs the same grid and seeds to the same numbers.
+    again = tmp_path / "again"
+    assert main(["sweep", str(tmp_path / "sweep.toml"), "--out", str(again), "--no-progress", "--no-png"]) == 0
+    assert pl.read_parquet(again / "runs.parquet").equals(pl.read_parquet(tmp_path / "runs.parquet"))
 
 
 def test_run_writes_tables_and_a_config_that_reruns_to_the_same_numbers(tmp_path):
