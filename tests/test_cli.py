@@ -68,6 +68,10 @@ def test_demo_sum_vs_rate_report(tmp_path, capsys):
     assert meta["experiment"] == "sum_vs_rate" and meta["config"]["population"] == 80
     cells = pl.read_parquet(tmp_path / "cells.parquet")
     assert set(cells["fitness"]) == {"sum", "rate", "episode_rate"} and cells["pressure"].n_unique() >= 5
+    # The demo's sweep.toml runs the same grid and seeds to the same numbers.
+    again = tmp_path / "again"
+    assert main(["sweep", str(tmp_path / "sweep.toml"), "--out", str(again), "--no-progress", "--no-png"]) == 0
+    assert pl.read_parquet(again / "runs.parquet").equals(pl.read_parquet(tmp_path / "runs.parquet"))
 
 
 def test_run_writes_tables_and_a_config_that_reruns_to_the_same_numbers(tmp_path):
@@ -181,3 +185,15 @@ def test_example_configs_validate():
     examples = Path(__file__).resolve().parent.parent / "examples"
     assert RunConfig.from_toml(examples / "run.toml").world.tradeoff == 2.0
     assert SweepConfig.from_toml(examples / "sweep_tradeoff.toml").experiment == "tradeoff"
+
+
+def test_report_of_a_run_folder(tmp_path, capsys):
+    config = tmp_path / "run.toml"
+    config.write_text(RUN)
+    out = tmp_path / "run"
+    assert main(["run", str(config), "--out", str(out), "--no-progress", "--no-report"]) == 0
+    assert not (out / "index.html").exists()
+    assert main(["report", str(out)]) == 0
+    html = (out / "index.html").read_text()
+    assert "One run" in html and "[[world.niches]]" in html
+    assert (out / "personas.png").stat().st_size > 0

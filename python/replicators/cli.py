@@ -137,10 +137,13 @@ def _sweep(parser: argparse.ArgumentParser) -> Runner:
         from .config import SweepConfig
         from .experiments.reports import build_report
 
+        from .io import atomic_write_text
+
         config = SweepConfig.from_toml(args.config)
         out = Path(args.out or config.out or f"results/{config.experiment}")
         result = config.run(progress=not args.no_progress)
         result.write(out)
+        atomic_write_text(out / "sweep.toml", config.to_toml())
         index = build_report(result).write(out, png=not args.no_png)
         metrics = [m for m in ("gold_per_request", "episode_length", "farming_share", "effective_personas")
                    if m in result.cells["metric"].to_list()]
@@ -186,16 +189,28 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
     """The sum_vs_rate demo: run, write Parquet and the report, print the headline.
 
     Returns the ``SweepResult``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> res = run_demo(tempfile.mkdtemp(), population=40, generations=3, seeds=2, progress=False,
+    ...                png=False, echo=False)
+    >>> res.per_run.height  # 3 fitness modes x 5 pressures x 2 seeds
+    30
     """
+    from .config import SweepConfig
     from .experiments.reports import SUMMARY, build_report, sum_vs_rate_findings
-    from .experiments.sum_vs_rate import sum_vs_rate
+    from .io import atomic_write_text
 
     out = Path(out)
     start = time.perf_counter()
-    result = sum_vs_rate(population=population, generations=generations, seeds=seeds, seed=seed,
-                         threads=threads, progress=progress)
+    config = SweepConfig(experiment="sum_vs_rate", kwargs={
+        "population": population, "generations": generations, "seeds": seeds, "seed": seed, "threads": threads})
+    result = config.run(progress=progress)
     ran = time.perf_counter() - start
     result.write(out)
+    # `replicators sweep <out>/sweep.toml` runs the same grid and seeds again.
+    atomic_write_text(out / "sweep.toml", config.to_toml())
     index = build_report(result).write(out, png=png)
     total = time.perf_counter() - start
     if echo:

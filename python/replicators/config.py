@@ -363,6 +363,33 @@ class SweepConfig:
             msg = str(e)
             raise type(e)(msg if msg.startswith(("sweep.", "world.")) else f"sweep.{msg}") from None
 
+    def to_toml(self) -> str:
+        """The sweep as TOML: ``replicators sweep`` on it runs the same grid and seeds.
+
+        Examples
+        --------
+        >>> cfg = SweepConfig(experiment="tradeoff", kwargs={"tradeoffs": (1.0, 2.0), "seeds": 2})
+        >>> SweepConfig.from_dict(__import__("tomllib").loads(cfg.to_toml())) == cfg
+        True
+        """
+        lines = ["[sweep]", f"experiment = {_toml(self.experiment)}"]
+        if self.out is not None:
+            lines.append(f"out = {_toml(self.out)}")
+        for key, x in self.kwargs.items():
+            if key in ("world", "mutation") or x is None:
+                continue
+            if isinstance(x, tuple | list):
+                lines.append(f"{key} = [{', '.join(_toml(i) for i in x)}]")
+            else:
+                lines.append(f"{key} = {_toml(x)}")
+        m = self.kwargs.get("mutation")
+        if m is not None:
+            lines += ["", "[sweep.mutation]", f"rate = {_toml(m.rate)}", f"scale = {_toml(m.scale)}"]
+        text = "\n".join(lines) + "\n"
+        if "world" in self.kwargs:
+            text += "\n" + _world_toml(self.kwargs["world"])
+        return text
+
     def describe(self) -> str:
         """A one-line JSON record of the sweep config."""
         return json.dumps({"experiment": self.experiment, "out": self.out,

@@ -43,7 +43,7 @@ def summary_panel(
     frame = frame.filter(pl.col("metric").is_in(list(metrics)))
     base = alt.Chart().encode(
         x=alt.X(f"{x}:Q", title=x),
-        color=alt.Color(f"{color}:N", title=color),
+        color=alt.Color(f"{color}:N", title=color, scale=_colors(frame, color)),
     )
     line = base.mark_line(point=True).encode(
         y=alt.Y("mean:Q", title=None, scale=alt.Scale(zero=False)),
@@ -57,3 +57,16 @@ def summary_panel(
         .facet(facet=alt.Facet("metric:N", title=None, sort=list(metrics)), columns=columns)
         .resolve_scale(y="independent")
     )
+
+
+#: The fitness modes keep their colours from chart to chart.
+FITNESS_COLORS = {"sum": "#d62728", "rate": "#1f77b4", "episode_rate": "#2ca02c"}
+
+
+def _colors(frame: pl.DataFrame, column: str) -> Any:
+    import altair as alt
+
+    values = frame[column].unique(maintain_order=True).to_list()
+    if column == "fitness" and set(values) <= set(FITNESS_COLORS):
+        return alt.Scale(domain=values, range=[FITNESS_COLORS[v] for v in values])
+    return alt.Undefined

@@ -67,7 +67,8 @@ def sum_vs_rate_findings(res: SweepResult) -> list[str]:
             continue
         runs = pr.filter(pl.col("fitness") == f, pl.col("pressure") > 0)
         top = max(shares, key=lambda c: runs[c].mean()) if shares else None
-        action = f"; the most used action is {top.removeprefix('share_')} ({runs[top].mean():.0%} of steps)" if top else ""
+        action = (f"; the most used action is {top.removeprefix('share_')} ({runs[top].mean():.0%} of steps)"
+                  if top else "")
         out.append(
             f"Under {f} (pressures {_range(sel['pressure'].to_list())}): gold per request "
             f"{_range(sel['gold_per_request'].to_list())}, episode length {_range(sel['episode_length'].to_list())} "
