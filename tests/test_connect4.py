@@ -4,7 +4,6 @@ tournaments (determinism, validation, mechanisms)."""
 import numpy as np
 import polars as pl
 import pytest
-
 import replicators as r
 from replicators import connect4 as c4
 from replicators.errors import ConfigError, UnknownNameError
@@ -133,7 +132,7 @@ def test_policy_probabilities_are_the_softmax():
 
 @pytest.mark.parametrize("world", [c4.Knockout(pressure=0.3), c4.RoundRobin(games_per_pair=1)])
 def test_threads_do_not_change_results(world):
-    kw = dict(population=80, generations=4, fitness="entropy", seed=7, snapshots=[4], initial_spread=0.5)
+    kw = {"population": 80, "generations": 4, "fitness": "entropy", "seed": 7, "snapshots": [4], "initial_spread": 0.5}
     a = r.evolve(world, threads=1, **kw)
     b = r.evolve(world, threads=2, **kw)
     assert a.history.equals(b.history)
@@ -177,8 +176,8 @@ def test_bad_input_names_the_field():
 
 def test_winning_weight_raises_immediate_win_rate():
     # No selection, no mutation: the history measures the initial policies.
-    common = dict(population=100, generations=1, fitness="moves", selection=r.Proportional(pressure=0.0),
-                  mutation=r.Mutation(rate=0.0, scale=0.0), seed=5)
+    common = {"population": 100, "generations": 1, "fitness": "moves", "selection": r.Proportional(pressure=0.0),
+                  "mutation": r.Mutation(rate=0.0, scale=0.0), "seed": 5}
     world = c4.RoundRobin(games_per_pair=1, strength_games=1000)
     base = r.evolve(world, **common).history.row(0, named=True)
     strong = r.evolve(world, initial=c4.weights(wins_now=4.0, blocks=3.0), **common).history.row(0, named=True)

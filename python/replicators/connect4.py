@@ -63,16 +63,16 @@ from .errors import ConfigError, UnknownNameError
 from .selection import Mutation, Selection, selection_spec
 
 __all__ = [
+    "BOTS",
     "FEATURES",
     "FITNESS",
-    "BOTS",
+    "Knockout",
     "Position",
+    "RoundRobin",
     "perft",
-    "weights",
     "play_games",
     "random_games",
-    "Knockout",
-    "RoundRobin",
+    "weights",
 ]
 
 #: Features of a move, in weight order.

@@ -56,7 +56,7 @@ from ..errors import ConfigError
 from ..evolve import evolve
 from ..selection import Mutation, Proportional, Selection
 
-__all__ = ["PRESSURES", "MEASURES", "PressureExperiment", "run", "summarize", "t_quantile", "write", "main"]
+__all__ = ["MEASURES", "PRESSURES", "PressureExperiment", "main", "run", "summarize", "t_quantile", "write"]
 
 #: Default knockout pressures (0 to 0.95).
 PRESSURES = (0.0, 0.25, 0.5, 0.75, 0.9, 0.95)
