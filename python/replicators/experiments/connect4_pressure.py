@@ -26,7 +26,7 @@ Three tidy tables come back:
 Run the full sweep from a shell (tables as Parquet with provenance, and the
 chart as PNG, in ``--out``)::
 
-    python -m replicators.experiments.connect4_pressure --out reports/connect4_pressure
+    python -c "from replicators.experiments import connect4_pressure as e; e.main()" --out reports/c4
 
 Examples
 --------
