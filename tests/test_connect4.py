@@ -222,3 +222,9 @@ def test_progress_snapshots_and_extinction():
     dead = r.evolve(c4.Knockout(), population=20, generations=3, fitness="wins", selection=r.Threshold(floor=99))
     assert dead.status == "extinct" and dead.extinct_at == 0 and dead.history.height == 1
 
+
+
+def test_deep_distinct_counts_are_refused():
+    with pytest.raises(ConfigError, match="depth.*at most 12"):
+        c4.perft(13, distinct=True)
+    assert c4.Position.from_moves("4343434").perft(3) == 0

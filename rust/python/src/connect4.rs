@@ -56,12 +56,14 @@ fn c4_features<'py>(py: Python<'py>, moves: &str) -> PyResult<(Vec<u32>, Bound<'
 }
 
 /// Move sequences (`distinct=False`) or distinct positions (`True`) after
-/// `depth` more plies.
+/// `depth` more plies; interruptible with Ctrl-C.
 #[pyfunction]
 #[pyo3(signature = (moves, depth, distinct=false))]
 fn c4_perft(py: Python<'_>, moves: &str, depth: u32, distinct: bool) -> PyResult<u64> {
     let p = position(py, moves)?;
-    Ok(py.detach(|| if distinct { perft::positions(&p, depth) } else { perft::perft(&p, depth) }))
+    run_detached(py, Some(1), None, |control| {
+        if distinct { perft::positions_controlled(&p, depth, control) } else { perft::perft_controlled(&p, depth, control) }
+    })
 }
 
 fn check_weights(py: Python<'_>, field: &str, w: &[f64]) -> PyResult<()> {
