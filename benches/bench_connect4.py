@@ -42,6 +42,16 @@ FIRST = c4.weights(wins_now=3.0, blocks=2.0, allows_win_above=-1.0, centre_dista
 SECOND = c4.weights(wins_now=1.0, blocks=1.0, centre_distance=-0.5)
 
 
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def best_rate(run, games: int, repeats: int) -> tuple[float, dict]:
     best, out = 0.0, {}
     for i in range(repeats):
@@ -107,7 +117,7 @@ def main() -> None:
     ours = rows["replicators random, all cores"][0]
     spiel = rows["OpenSpiel random, all cores"][0]
     policy = rows["replicators policy vs policy, all cores"][0]
-    print(f"\nConnect Four games per second on {cores} cores ({platform.processor() or platform.machine()})\n")
+    print(f"\nConnect Four games per second on {cores} cores ({cpu_model()})\n")
     print(f"{'what':45s} {'games/s':>14s} {'P(first wins)':>14s} {'plies/game':>11s}")
     results = {}
     for name, (rate, out) in rows.items():
@@ -126,7 +136,7 @@ def main() -> None:
         "cpu_count": os.cpu_count(),
         "threads": cores,
         "machine": platform.machine(),
-        "processor": platform.processor(),
+        "processor": cpu_model(),
         "quick": args.quick,
         "repeats": args.repeats,
         "results": results,

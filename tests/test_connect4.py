@@ -228,3 +228,42 @@ def test_deep_distinct_counts_are_refused():
     with pytest.raises(ConfigError, match="depth.*at most 12"):
         c4.perft(13, distinct=True)
     assert c4.Position.from_moves("4343434").perft(3) == 0
+
+
+def test_move_strings_property():
+    """Any string either parses to the position its prefix plays, or fails
+    with a ConfigError naming ``moves`` (hypothesis)."""
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+
+    @hypothesis.given(st.text(alphabet="0123456789x", max_size=45))
+    @hypothesis.settings(max_examples=300, deadline=None)
+    def check(moves):
+        try:
+            p = c4.Position.from_moves(moves)
+        except ConfigError as e:
+            assert str(e).startswith("moves = ")
+            return
+        assert p.plies == len(moves)
+        assert all(ch in "1234567" for ch in moves)
+        if p.winner() is None:
+            assert p.legal_moves() and len(p.features()) == len(p.legal_moves())
+
+    check()
+
+
+def test_pressure_outside_unit_interval_is_refused():
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+
+    @hypothesis.given(st.one_of(st.floats(), st.integers(), st.text(max_size=3), st.none()))
+    @hypothesis.settings(max_examples=200, deadline=None)
+    def check(p):
+        ok = isinstance(p, int | float) and not isinstance(p, bool) and 0 <= p <= 1
+        if ok:
+            assert c4.Knockout(pressure=p).pressure == float(p)
+        else:
+            with pytest.raises(ConfigError, match="pressure"):
+                c4.Knockout(pressure=p)
+
+    check()
