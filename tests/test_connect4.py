@@ -267,3 +267,11 @@ def test_pressure_outside_unit_interval_is_refused():
                 c4.Knockout(pressure=p)
 
     check()
+
+
+def test_an_error_in_the_progress_callback_stops_the_run():
+    def boom(n):
+        raise RuntimeError("stop here")
+
+    with pytest.raises(RuntimeError, match="stop here"):
+        r.evolve(c4.RoundRobin(), population=300, generations=1000, fitness="moves", progress=boom)

@@ -154,7 +154,9 @@ def run(
     fitnesses
         Fitness modes among ``moves``, ``entropy``, ``wins``, ``win_rate``.
     seeds
-        Seeds (each a dimension value: a run's seed is this number).
+        Seeds (each a dimension value: a run's seed is this number, so the
+        cells of one seed share their random streams where they can:
+        common random numbers, which sharpen comparisons across cells).
     population, generations
         Size and length of each run.
     tail
