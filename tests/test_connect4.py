@@ -4,7 +4,6 @@ tournaments (determinism, validation, mechanisms)."""
 import numpy as np
 import polars as pl
 import pytest
-
 import replicators as r
 from replicators import connect4 as c4
 from replicators.errors import ConfigError, UnknownNameError
@@ -133,7 +132,7 @@ def test_policy_probabilities_are_the_softmax():
 
 @pytest.mark.parametrize("world", [c4.Knockout(pressure=0.3), c4.RoundRobin(games_per_pair=1)])
 def test_threads_do_not_change_results(world):
-    kw = dict(population=80, generations=4, fitness="entropy", seed=7, snapshots=[4], initial_spread=0.5)
+    kw = {"population": 80, "generations": 4, "fitness": "entropy", "seed": 7, "snapshots": [4], "initial_spread": 0.5}
     a = r.evolve(world, threads=1, **kw)
     b = r.evolve(world, threads=2, **kw)
     assert a.history.equals(b.history)
@@ -177,8 +176,8 @@ def test_bad_input_names_the_field():
 
 def test_winning_weight_raises_immediate_win_rate():
     # No selection, no mutation: the history measures the initial policies.
-    common = dict(population=100, generations=1, fitness="moves", selection=r.Proportional(pressure=0.0),
-                  mutation=r.Mutation(rate=0.0, scale=0.0), seed=5)
+    common = {"population": 100, "generations": 1, "fitness": "moves", "selection": r.Proportional(pressure=0.0),
+                  "mutation": r.Mutation(rate=0.0, scale=0.0), "seed": 5}
     world = c4.RoundRobin(games_per_pair=1, strength_games=1000)
     base = r.evolve(world, **common).history.row(0, named=True)
     strong = r.evolve(world, initial=c4.weights(wins_now=4.0, blocks=3.0), **common).history.row(0, named=True)
@@ -224,29 +223,55 @@ def test_progress_snapshots_and_extinction():
     assert dead.status == "extinct" and dead.extinct_at == 0 and dead.history.height == 1
 
 
-# --- experiment and chart ----------------------------------------------------
+
+def test_deep_distinct_counts_are_refused():
+    with pytest.raises(ConfigError, match="depth.*at most 12"):
+        c4.perft(13, distinct=True)
+    assert c4.Position.from_moves("4343434").perft(3) == 0
 
 
-def test_pressure_experiment_tables_and_chart(tmp_path):
-    pytest.importorskip("vl_convert")
-    from replicators.charts.connect4 import pressure_chart
-    from replicators.experiments import connect4_pressure as exp
-    from replicators.report import save_png
+def test_move_strings_property():
+    """Any string either parses to the position its prefix plays, or fails
+    with a ConfigError naming ``moves`` (hypothesis)."""
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
 
-    out = exp.run(pressures=(0.0, 0.5, 0.95), fitnesses=("moves", "wins"), seeds=(0, 1, 2),
-                  population=30, generations=4, tail=2, strength_games=10, threads=1)
-    assert out.history.height == 2 * 3 * 3 * 4
-    assert out.runs.height == 18 and set(out.runs["seed"]) == {0, 1, 2}
-    s = out.summary.filter(measure="game_length")
-    assert s.height == 6 and (s["n"] == 3).all()
-    assert ((s["ci_low"] <= s["mean"]) & (s["mean"] <= s["ci_high"])).all()
-    # The interval is mean +- t(2) * sd / sqrt(3), checked against the runs.
-    one = out.runs.filter(fitness="moves", pressure=0.5)["game_length"]
-    row = s.filter(fitness="moves", pressure=0.5).row(0, named=True)
-    assert row["ci_high"] - row["mean"] == pytest.approx(4.303 * one.std() / 3**0.5)
-    png = save_png(pressure_chart(out.summary, width=80, height=60), tmp_path / "c4.png", scale=1.0)
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    with pytest.raises(ConfigError, match="pressures"):
-        exp.run(pressures=(1.5,), seeds=(0,), generations=1)
-    with pytest.raises(UnknownNameError, match="fitnesses"):
-        exp.run(fitnesses=("length",), seeds=(0,), generations=1)
+    @hypothesis.given(st.text(alphabet="0123456789x", max_size=45))
+    @hypothesis.settings(max_examples=300, deadline=None)
+    def check(moves):
+        try:
+            p = c4.Position.from_moves(moves)
+        except ConfigError as e:
+            assert str(e).startswith("moves = ")
+            return
+        assert p.plies == len(moves)
+        assert all(ch in "1234567" for ch in moves)
+        if p.winner() is None:
+            assert p.legal_moves() and len(p.features()) == len(p.legal_moves())
+
+    check()
+
+
+def test_pressure_outside_unit_interval_is_refused():
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+
+    @hypothesis.given(st.one_of(st.floats(), st.integers(), st.text(max_size=3), st.none()))
+    @hypothesis.settings(max_examples=200, deadline=None)
+    def check(p):
+        ok = isinstance(p, int | float) and not isinstance(p, bool) and 0 <= p <= 1
+        if ok:
+            assert c4.Knockout(pressure=p).pressure == float(p)
+        else:
+            with pytest.raises(ConfigError, match="pressure"):
+                c4.Knockout(pressure=p)
+
+    check()
+
+
+def test_an_error_in_the_progress_callback_stops_the_run():
+    def boom(n):
+        raise RuntimeError("stop here")
+
+    with pytest.raises(RuntimeError, match="stop here"):
+        r.evolve(c4.RoundRobin(), population=300, generations=1000, fitness="moves", progress=boom)

@@ -1,8 +1,10 @@
 """replicators: evolving populations of policies, Rust-fast, from Python.
 
 Populations of stochastic policies replicate on the reward they collect:
-the sum or the rate of it. Classic evolutionary game theory lives in
-``replicators.egt`` and is checked against closed forms.
+the sum or the rate of it. Connect Four tournaments (a bitboard engine,
+softmax policies, knockout and round robin) live in ``replicators.connect4``;
+classic evolutionary game theory lives in ``replicators.egt`` and is checked
+against closed forms.
 
 Examples
 --------

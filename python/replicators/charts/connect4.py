@@ -21,7 +21,7 @@ import polars as pl
 
 from ..errors import ConfigError
 
-__all__ = ["pressure_chart", "MEASURES"]
+__all__ = ["MEASURES", "pressure_chart"]
 
 #: Measures shown by default: the story's two.
 MEASURES = ("game_length", "immediate_win_rate")

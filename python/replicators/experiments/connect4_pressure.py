@@ -26,7 +26,7 @@ Three tidy tables come back:
 Run the full sweep from a shell (tables as Parquet with provenance, and the
 chart as PNG, in ``--out``)::
 
-    python -m replicators.experiments.connect4_pressure --out reports/connect4_pressure
+    python -c "from replicators.experiments import connect4_pressure as e; e.main()" --out reports/c4
 
 Examples
 --------
@@ -56,7 +56,7 @@ from ..errors import ConfigError
 from ..evolve import evolve
 from ..selection import Mutation, Proportional, Selection
 
-__all__ = ["PRESSURES", "MEASURES", "PressureExperiment", "run", "summarize", "t_quantile", "write", "main"]
+__all__ = ["MEASURES", "PRESSURES", "PressureExperiment", "main", "run", "summarize", "t_quantile", "write"]
 
 #: Default knockout pressures (0 to 0.95).
 PRESSURES = (0.0, 0.25, 0.5, 0.75, 0.9, 0.95)
@@ -154,7 +154,9 @@ def run(
     fitnesses
         Fitness modes among ``moves``, ``entropy``, ``wins``, ``win_rate``.
     seeds
-        Seeds (each a dimension value: a run's seed is this number).
+        Seeds (each a dimension value: a run's seed is this number, so the
+        cells of one seed share their random streams where they can:
+        common random numbers, which sharpen comparisons across cells).
     population, generations
         Size and length of each run.
     tail

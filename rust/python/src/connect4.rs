@@ -31,8 +31,10 @@ fn c4_feature_names() -> Vec<&'static str> {
 
 /// (plies, player to move 1/2, legal columns 1-7, winner: 1/2, 0 for a
 /// draw, None while playing, diagram).
+type State = (u32, u8, Vec<u32>, Option<u8>, String);
+
 #[pyfunction]
-fn c4_state(py: Python<'_>, moves: &str) -> PyResult<(u32, u8, Vec<u32>, Option<u8>, String)> {
+fn c4_state(py: Python<'_>, moves: &str) -> PyResult<State> {
     let p = position(py, moves)?;
     let to_move = if p.to_move() == Player::First { 1 } else { 2 };
     let winner = p.outcome().map(|o| match o {
@@ -54,12 +56,14 @@ fn c4_features<'py>(py: Python<'py>, moves: &str) -> PyResult<(Vec<u32>, Bound<'
 }
 
 /// Move sequences (`distinct=False`) or distinct positions (`True`) after
-/// `depth` more plies.
+/// `depth` more plies; interruptible with Ctrl-C.
 #[pyfunction]
 #[pyo3(signature = (moves, depth, distinct=false))]
 fn c4_perft(py: Python<'_>, moves: &str, depth: u32, distinct: bool) -> PyResult<u64> {
     let p = position(py, moves)?;
-    Ok(py.detach(|| if distinct { perft::positions(&p, depth) } else { perft::perft(&p, depth) }))
+    run_detached(py, Some(1), None, |control| {
+        if distinct { perft::positions_controlled(&p, depth, control) } else { perft::perft_controlled(&p, depth, control) }
+    })
 }
 
 fn check_weights(py: Python<'_>, field: &str, w: &[f64]) -> PyResult<()> {
@@ -84,7 +88,8 @@ fn c4_probabilities(py: Python<'_>, moves: &str, weights: Vec<f64>) -> PyResult<
 /// An agent: a bot name or a weight vector.
 enum Seat {
     Bot(Bot),
-    Policy(Policy),
+    // Boxed: a policy carries its 4 KB score tables.
+    Policy(Box<Policy>),
 }
 
 impl Seat {
@@ -100,7 +105,7 @@ impl Seat {
             py_err(py)(Error::invalid(field, x.repr().map(|r| r.to_string()).unwrap_or_default(), "a bot name or a list of weights"))
         })?;
         check_weights(py, field, &w)?;
-        Ok(Seat::Policy(Policy::new(&w)))
+        Ok(Seat::Policy(Box::new(Policy::new(&w))))
     }
 
     fn agent(&self) -> Agent<'_> {

@@ -123,7 +123,7 @@ pub fn evolve(cfg: &Config, control: &Control) -> Result<Output> {
         let policies: Vec<Policy> = weights.par_chunks(COUNT).map(Policy::new).collect();
         let tally = tournament::run(&cfg.format, &policies, cfg.seed, g, &mut standings, control)?;
         let fitness: Vec<f64> = standings.iter().map(|s| cfg.fitness.of(s)).collect();
-        let games: Vec<u32> = standings.iter().map(|s| s.games).collect();
+        let games: Vec<u64> = standings.iter().map(|s| s.games).collect();
         let (vs_random, vs_greedy) = if cfg.strength_games > 0 {
             (strength(&policies, Bot::Random, cfg.strength_games, cfg.seed, g), strength(&policies, Bot::Greedy, cfg.strength_games, cfg.seed, g))
         } else {

@@ -46,7 +46,7 @@ pub fn record(
     g: u64,
     weights: &[f64],
     fitness: &[f64],
-    games_per_individual: &[u32],
+    games_per_individual: &[u64],
     tally: &Tally,
     strength_games: u32,
     vs_random: (u64, u64),
@@ -63,7 +63,7 @@ pub fn record(
     history.float("fitness_min", fitness.iter().cloned().fold(f64::INFINITY, f64::min));
     history.float("fitness_max", fitness.iter().cloned().fold(f64::NEG_INFINITY, f64::max));
     history.float("games_per_individual", games_per_individual.iter().map(|&x| x as f64).sum::<f64>() / n);
-    history.int("max_games", games_per_individual.iter().cloned().max().unwrap_or(0) as u64);
+    history.int("max_games", games_per_individual.iter().cloned().max().unwrap_or(0));
     let games = tally.games as f64;
     history.float("game_length", ratio(tally.plies as f64, games));
     history.float("immediate_win_rate", ratio(tally.wins_taken as f64, tally.win_chances as f64));

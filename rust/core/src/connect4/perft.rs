@@ -5,6 +5,12 @@
 use std::collections::HashSet;
 
 use super::board::{bits, Position};
+use crate::control::Control;
+use crate::error::{Error, Result};
+
+/// Deepest `positions` search allowed: the sets of distinct positions grow
+/// about 3-4x per ply (12 plies: tens of millions, gigabytes beyond).
+pub const MAX_DISTINCT_DEPTH: u32 = 12;
 
 /// Number of move sequences of length `depth` from `pos`; a sequence stops
 /// when a move wins or fills the board, so it counts at its own depth only.
@@ -26,6 +32,33 @@ pub fn perft(pos: &Position, depth: u32) -> u64 {
         n += perft(&child, depth - 1);
     }
     n
+}
+
+/// `perft` that stops with `Error::Interrupted` once `control` is
+/// cancelled (checked at nodes with 6 or more plies to go: cheap, and often
+/// enough for Ctrl-C at any depth).
+pub fn perft_controlled(pos: &Position, depth: u32, control: &Control) -> Result<u64> {
+    if depth < 6 {
+        return Ok(perft(pos, depth));
+    }
+    control.checkpoint()?;
+    let mut n = 0;
+    for bit in bits(pos.legal()) {
+        let mut child = *pos;
+        child.play(bit);
+        n += perft_controlled(&child, depth - 1, control)?;
+    }
+    Ok(n)
+}
+
+/// `positions`, interruptible between plies and capped at
+/// `MAX_DISTINCT_DEPTH`.
+pub fn positions_controlled(pos: &Position, depth: u32, control: &Control) -> Result<u64> {
+    if depth > MAX_DISTINCT_DEPTH {
+        return Err(Error::invalid("depth", depth, format!("at most {MAX_DISTINCT_DEPTH} when counting distinct positions")));
+    }
+    control.checkpoint()?;
+    Ok(positions(pos, depth))
 }
 
 /// Number of distinct positions reachable in exactly `depth` plies from
@@ -68,6 +101,16 @@ mod tests {
         for (d, &e) in expected.iter().enumerate() {
             assert_eq!(positions(&Position::EMPTY, d as u32), e, "depth {d}");
         }
+    }
+
+    #[test]
+    fn controlled_versions_agree_and_stop() {
+        let c = Control::new();
+        assert_eq!(perft_controlled(&Position::EMPTY, 8, &c).unwrap(), 5673234);
+        assert_eq!(positions_controlled(&Position::EMPTY, 6, &c).unwrap(), 16422);
+        assert!(positions_controlled(&Position::EMPTY, 13, &c).unwrap_err().to_string().contains("depth"));
+        c.cancel();
+        assert_eq!(perft_controlled(&Position::EMPTY, 30, &c), Err(Error::Interrupted));
     }
 
     #[test]

@@ -62,10 +62,11 @@ impl Format {
 /// One individual's record over a generation.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Standing {
-    pub games: u32,
-    pub wins: u32,
-    pub draws: u32,
-    pub moves: u32,
+    // 64-bit: a round robin of two individuals may schedule 2^31 games.
+    pub games: u64,
+    pub wins: u64,
+    pub draws: u64,
+    pub moves: u64,
     pub entropy: f64,
 }
 
@@ -96,10 +97,10 @@ impl Tally {
         for (who, side, me) in [(a, &g.sides[0], Player::First), (b, &g.sides[1], Player::Second)] {
             let s = &mut standings[who as usize];
             s.games += 1;
-            s.moves += side.moves;
+            s.moves += side.moves as u64;
             s.entropy += side.entropy;
-            s.wins += (g.outcome == Outcome::Win(me)) as u32;
-            s.draws += (g.outcome == Outcome::Draw) as u32;
+            s.wins += (g.outcome == Outcome::Win(me)) as u64;
+            s.draws += (g.outcome == Outcome::Draw) as u64;
             self.entropy += side.entropy;
             self.win_chances += side.win_chances as u64;
             self.wins_taken += side.wins_taken as u64;
@@ -235,10 +236,10 @@ mod tests {
         let t = run(&Format::RoundRobin { games_per_pair: 3 }, &p, 1, 0, &mut s, &Control::new()).unwrap();
         assert_eq!(t.games, 36 * 3);
         assert!(s.iter().all(|x| x.games == 8 * 3));
-        let wins: u32 = s.iter().map(|x| x.wins).sum();
-        assert_eq!(wins as u64 + t.draws, t.games);
-        let moves: u32 = s.iter().map(|x| x.moves).sum();
-        assert_eq!(moves as u64, t.plies);
+        let wins: u64 = s.iter().map(|x| x.wins).sum();
+        assert_eq!(wins + t.draws, t.games);
+        let moves: u64 = s.iter().map(|x| x.moves).sum();
+        assert_eq!(moves, t.plies);
     }
 
     #[test]
