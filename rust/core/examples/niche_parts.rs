@@ -13,7 +13,8 @@ use std::time::Instant;
 fn main() {
     let n = 100_000;
     let w = World::assistant();
-    with_threads(Some(2), || {
+    let threads = std::env::var("THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(2);
+    with_threads(Some(threads), || {
         let genomes = vec![0.0; n * w.genome_width()];
         let reference = mean_policy(&w, &genomes[..w.genome_width()]);
         let rules = Rules::new(&w);
