@@ -10,6 +10,7 @@ import replicators as r
 from replicators import charts
 from replicators.errors import ConfigError
 from replicators.experiments import goodhart, phase_diagram, sum_vs_rate
+from replicators.experiments.phase_diagram import divergence
 from replicators.report import save_png
 
 TINY = {"population": 60, "generations": 5, "seeds": 2}
@@ -18,7 +19,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture(scope="module")
 def svr():
-    return sum_vs_rate.sum_vs_rate(pressures=(0.0, 1.0), **TINY)
+    return sum_vs_rate(pressures=(0.0, 1.0), **TINY)
 
 
 def _png(chart, tmp_path, name):
@@ -47,14 +48,14 @@ def test_persona_shares(svr, tmp_path):
 
 
 def test_phase_heatmap_and_divergence(tmp_path):
-    res = phase_diagram.phase_diagram(engage_proxy=(0.0, 0.5), patience=(0.5, 0.9), **TINY)
+    res = phase_diagram(engage_proxy=(0.0, 0.5), patience=(0.5, 0.9), **TINY)
     _png(charts.phase_heatmap(res, "episode_length", width=80, height=80), tmp_path, "phase")
-    d = phase_diagram.divergence(res, "gold_per_request")
+    d = divergence(res, "gold_per_request")
     _png(charts.phase_heatmap(d, facet=None, width=80, height=80), tmp_path, "divergence")
 
 
 def test_gold_vs_kl(tmp_path):
-    res = goodhart.goodhart(capacities=(0.5, 1.0), **TINY)
+    res = goodhart(capacities=(0.5, 1.0), **TINY)
     _png(charts.gold_vs_kl(res, width=100, height=80), tmp_path, "goodhart")
     one = r.evolve(r.NicheWorld.preset(), population=40, generations=4, fitness="sum")
     _png(charts.gold_vs_kl(one, width=100, height=80), tmp_path, "goodhart_one")

@@ -185,6 +185,8 @@ def test_example_configs_validate():
     examples = Path(__file__).resolve().parent.parent / "examples"
     assert RunConfig.from_toml(examples / "run.toml").world.tradeoff == 2.0
     assert SweepConfig.from_toml(examples / "sweep_tradeoff.toml").experiment == "tradeoff"
+    c4 = SweepConfig.from_toml(examples / "sweep_connect4.toml")
+    assert c4.experiment == "connect4_pressure" and c4.kwargs["tail"] == 0.25
 
 
 def test_report_of_a_run_folder(tmp_path, capsys):

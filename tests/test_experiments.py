@@ -9,6 +9,8 @@ import pytest
 import replicators as r
 from replicators.errors import ConfigError, UnknownNameError
 from replicators.experiments import goodhart, phase_diagram, sum_vs_rate, tradeoff
+from replicators.experiments.goodhart import curve
+from replicators.experiments.phase_diagram import divergence, engagement_world
 from replicators.experiments.sweep import SweepResult, interval, sweep, t_quantile
 
 TINY = {"population": 80, "generations": 6, "seeds": 2}
@@ -62,7 +64,7 @@ def test_same_numbers_at_any_thread_count():
 
 def test_neutral_drift_is_blind_to_the_fitness_mode():
     # Pressure 0 ignores fitness, and cells share seeds: the runs coincide.
-    res = sum_vs_rate.sum_vs_rate(pressures=(0.0,), **TINY)
+    res = sum_vs_rate(pressures=(0.0,), **TINY)
     cols = ["seed", "generation", "gold_per_request", "episode_length"]
     by = {f: res.runs.filter(pl.col("fitness") == f).select(cols) for f in ("sum", "rate", "episode_rate")}
     assert by["sum"].equals(by["rate"]) and by["sum"].equals(by["episode_rate"])
@@ -70,24 +72,24 @@ def test_neutral_drift_is_blind_to_the_fitness_mode():
 
 def test_progress_counts_every_generation():
     seen = []
-    sum_vs_rate.sum_vs_rate(fitness=("rate",), pressures=(1.0, 2.0), progress=seen.append, **TINY)
+    sum_vs_rate(fitness=("rate",), pressures=(1.0, 2.0), progress=seen.append, **TINY)
     assert sum(seen) == 2 * 2 * 6
 
 
 def test_bad_values_fail_before_any_run():
     seen = []
     with pytest.raises(ConfigError, match="pressures"):
-        sum_vs_rate.sum_vs_rate(pressures=(1.0, -1.0), progress=seen.append, **TINY)
+        sum_vs_rate(pressures=(1.0, -1.0), progress=seen.append, **TINY)
     with pytest.raises(UnknownNameError, match="fitness"):
-        sum_vs_rate.sum_vs_rate(fitness=("sum", "speed"), progress=seen.append, **TINY)
+        sum_vs_rate(fitness=("sum", "speed"), progress=seen.append, **TINY)
     with pytest.raises(ConfigError, match="patience"):
-        phase_diagram.phase_diagram(patience=(0.5, 1.5), progress=seen.append, **TINY)
+        phase_diagram(patience=(0.5, 1.5), progress=seen.append, **TINY)
     with pytest.raises(ConfigError, match="tradeoffs"):
-        tradeoff.tradeoff(tradeoffs=(0.0,), progress=seen.append, **TINY)
+        tradeoff(tradeoffs=(0.0,), progress=seen.append, **TINY)
     with pytest.raises(ConfigError, match="capacities"):
-        goodhart.goodhart(capacities=(2.0,), progress=seen.append, **TINY)
+        goodhart(capacities=(2.0,), progress=seen.append, **TINY)
     with pytest.raises(ConfigError, match="population"):
-        sum_vs_rate.sum_vs_rate(population=1)
+        sum_vs_rate(population=1)
     with pytest.raises(ConfigError, match="seeds"):
         sweep({"fitness": ["sum"], "pressure": [1.0]}, _build, seeds=[1, 1])
     assert seen == []
@@ -95,7 +97,7 @@ def test_bad_values_fail_before_any_run():
 
 def test_rate_beats_sum_on_gold_and_sum_lengthens_episodes():
     # The settled state at moderate pressure, 3 seeds: the intervals do not overlap.
-    res = sum_vs_rate.sum_vs_rate(pressures=(1.0,), fitness=("sum", "rate"), population=400,
+    res = sum_vs_rate(pressures=(1.0,), fitness=("sum", "rate"), population=400,
                                   generations=120, seeds=3)
     w = res.wide(["gold_per_request", "episode_length", "farming_share"])
     s, rt = (w.filter(pl.col("fitness") == f).row(0, named=True) for f in ("sum", "rate"))
@@ -105,8 +107,8 @@ def test_rate_beats_sum_on_gold_and_sum_lengthens_episodes():
 
 
 def test_phase_diagram_divergence_is_paired_by_seed():
-    res = phase_diagram.phase_diagram(engage_proxy=(0.2,), patience=(0.9,), **TINY)
-    d = phase_diagram.divergence(res, "gold_per_request")
+    res = phase_diagram(engage_proxy=(0.2,), patience=(0.9,), **TINY)
+    d = divergence(res, "gold_per_request")
     pr = res.per_run
     diffs = [
         pr.filter(pl.col("fitness") == "rate", pl.col("seed") == s)["gold_per_request"][0]
@@ -114,20 +116,20 @@ def test_phase_diagram_divergence_is_paired_by_seed():
         for s in (0, 1)
     ]
     assert d["mean"][0] == pytest.approx(sum(diffs) / 2)
-    w = phase_diagram.engagement_world(r.NicheWorld.preset(), 0.9, 0.3)
+    w = engagement_world(r.NicheWorld.preset(), 0.9, 0.3)
     assert w.outcome("niche1", "engage")["proxy"] == 0.9 and {n.patience for n in w.niches} == {0.3}
 
 
 def test_tradeoff_and_goodhart_grids():
-    t = tradeoff.tradeoff(tradeoffs=(0.5, 2.0), fitness=("rate",), **TINY)
+    t = tradeoff(tradeoffs=(0.5, 2.0), fitness=("rate",), **TINY)
     assert set(t.per_run["tradeoff"]) == {0.5, 2.0} and "personas" in t.tables
-    g = goodhart.goodhart(capacities=(0.5, 1.0), **TINY)
-    c = goodhart.curve(g)
+    g = goodhart(capacities=(0.5, 1.0), **TINY)
+    c = curve(g)
     assert c.height == 2 * 6 and (c["sqrt_kl"] >= 0).all()
 
 
 def test_write_and_read_back(tmp_path):
-    res = sum_vs_rate.sum_vs_rate(fitness=("rate",), pressures=(1.0,), **TINY)
+    res = sum_vs_rate(fitness=("rate",), pressures=(1.0,), **TINY)
     res.write(tmp_path)
     back = SweepResult.read(tmp_path)
     assert back.name == "sum_vs_rate" and back.dims == ("fitness", "pressure")

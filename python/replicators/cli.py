@@ -135,8 +135,7 @@ def _sweep(parser: argparse.ArgumentParser) -> Runner:
 
     def run(args: argparse.Namespace) -> int:
         from .config import SweepConfig
-        from .experiments.reports import build_report
-
+        from .experiments.reports import build_report, headline_metrics
         from .io import atomic_write_text
 
         config = SweepConfig.from_toml(args.config)
@@ -145,9 +144,7 @@ def _sweep(parser: argparse.ArgumentParser) -> Runner:
         result.write(out)
         atomic_write_text(out / "sweep.toml", config.to_toml())
         index = build_report(result).write(out, png=not args.no_png)
-        metrics = [m for m in ("gold_per_request", "episode_length", "farming_share", "effective_personas")
-                   if m in result.cells["metric"].to_list()]
-        _print_table(result.headline(metrics))
+        _print_table(result.headline(headline_metrics(result)))
         print(f"wrote {index}")
         return 0
 

@@ -271,10 +271,9 @@ def _prefixed_file(path: str | Path, build: Callable[[], Any]) -> Any:
 
 
 def _experiments() -> dict[str, Callable[..., Any]]:
-    from .experiments import goodhart, phase_diagram, sum_vs_rate, tradeoff
+    from .experiments import EXPERIMENTS
 
-    return {"sum_vs_rate": sum_vs_rate.sum_vs_rate, "phase_diagram": phase_diagram.phase_diagram,
-            "tradeoff": tradeoff.tradeoff, "goodhart": goodhart.goodhart}
+    return EXPERIMENTS
 
 
 def _check_type(key: str, x: object, default: object) -> object:
@@ -345,6 +344,8 @@ class SweepConfig:
                     f"{', '.join(['experiment', 'out', 'mutation', *params])}")
             kwargs[key] = _check_type(key, x, params[key])
         if "world" in top:
+            if "world" not in inspect.signature(fn).parameters:
+                raise UnknownNameError(f"world is not a table of {name}: it builds its own worlds")
             kwargs["world"] = _world(top["world"])
         return SweepConfig(experiment=name, kwargs=kwargs, out=out)
 

@@ -16,13 +16,21 @@ experiment takes size knobs (``population``, ``generations``, ``seeds``,
 Examples
 --------
 >>> from replicators import experiments
->>> res = experiments.sum_vs_rate.sum_vs_rate(pressures=(0.0, 1.0), population=50,
-...                                           generations=3, seeds=2)
+>>> res = experiments.sum_vs_rate(pressures=(0.0, 1.0), population=50, generations=3, seeds=2)
 >>> res.name, res.dims
 ('sum_vs_rate', ('fitness', 'pressure'))
 """
 
-from . import connect4_pressure, goodhart, phase_diagram, sum_vs_rate, sweep, tradeoff
-from .sweep import SweepResult
+# Each experiment is a function named like its module (the module keeps its
+# constants, e.g. ``replicators.experiments.sum_vs_rate.PRESSURES``).
+from .connect4_pressure import connect4_pressure
+from .goodhart import goodhart
+from .phase_diagram import phase_diagram
+from .sum_vs_rate import sum_vs_rate
+from .sweep import Sizes, SweepResult, sweep
+from .tradeoff import tradeoff
 
-__all__ = ["sweep", "SweepResult", "sum_vs_rate", "phase_diagram", "tradeoff", "goodhart", "connect4_pressure"]
+#: Every ready experiment by name (``replicators sweep`` reads ``experiment`` from here).
+EXPERIMENTS = {f.__name__: f for f in (sum_vs_rate, phase_diagram, tradeoff, goodhart, connect4_pressure)}
+
+__all__ = ["EXPERIMENTS", "sweep", "Sizes", "SweepResult", "sum_vs_rate", "phase_diagram", "tradeoff", "goodhart", "connect4_pressure"]

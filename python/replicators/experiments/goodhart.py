@@ -27,9 +27,8 @@ import polars as pl
 from .. import _validate as v
 from ..niche import FITNESS, NicheWorld
 from ..selection import Mutation, Proportional
-from .niche_runs import Sizes, measure
-from .sum_vs_rate import _list
-from .sweep import Progress, SweepResult, sweep
+from .niche_runs import measure
+from .sweep import Progress, Sizes, SweepResult, levels, sweep
 
 __all__ = ["goodhart", "curve", "CAPACITIES"]
 
@@ -64,8 +63,8 @@ def goodhart(
     """
     sizes = Sizes(population=population, generations=generations, seeds=seeds, seed=seed,
                   threads=threads, mutation=mutation or Sizes().mutation)
-    caps = [v.probability("capacities", x) for x in _list("capacities", capacities)]
-    fitness = [v.choice("fitness", f, FITNESS) for f in _list("fitness", fitness)]
+    caps = [v.probability("capacities", x) for x in levels("capacities", capacities)]
+    fitness = [v.choice("fitness", f, FITNESS) for f in levels("fitness", fitness)]
     selection = Proportional(pressure=v.at_least("pressure", pressure, 0.0))
     base = NicheWorld.preset("assistant") if world is None else world
     if not isinstance(base, NicheWorld):

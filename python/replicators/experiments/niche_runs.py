@@ -1,8 +1,7 @@
-"""What the NicheWorld experiments share: sizes, knobs and measures.
+"""What the NicheWorld experiments share: measures and their names.
 
 Every NicheWorld experiment runs ``replicators.evolve`` with the same size
-knobs (``population``, ``generations``, ``seeds``, ``threads``,
-``progress``) and the same mutation, and measures each generation the same
+knobs (``sweep.Sizes``) and measures each generation the same
 way (``measure``): the result's ``history`` joined with the persona summary
 of ``replicators.personas`` (effective personas, farming share, niche
 coverage) and ``sqrt_kl`` = sqrt(KL from the initial policy), the x axis of
@@ -19,16 +18,13 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
-from .. import _validate as v
 from .. import personas
-from ..selection import Mutation
 
-__all__ = ["Sizes", "measure", "persona_table", "HEADLINE", "LABELS"]
+__all__ = ["measure", "persona_table", "HEADLINE", "LABELS"]
 
 #: The measures a summary table shows, in order.
 HEADLINE = (
@@ -54,49 +50,6 @@ LABELS = {
     "sqrt_kl": "sqrt(KL from the initial policy)",
     "policy_entropy": "policy entropy",
 }
-
-
-@dataclass(frozen=True, kw_only=True)
-class Sizes:
-    """Size knobs every NicheWorld experiment takes (validated at once).
-
-    Examples
-    --------
-    >>> Sizes(population=2).population
-    2
-    >>> Sizes(generations=0)
-    Traceback (most recent call last):
-    ...
-    replicators.errors.ConfigError: generations = 0 is invalid: expected an integer >= 1
-    """
-
-    population: int = 1000
-    generations: int = 200
-    seeds: int = 3
-    seed: int = 0
-    threads: int | None = None
-    mutation: Mutation = Mutation(rate=0.2, scale=0.3)
-
-    def __post_init__(self) -> None:
-        v.integer("population", self.population, 2)
-        v.integer("generations", self.generations, 1)
-        v.integer("seeds", self.seeds, 1)
-        v.seed("seed", self.seed)
-        v.threads(self.threads)
-        if not isinstance(self.mutation, Mutation):
-            raise v.ConfigError(f"mutation = {self.mutation!r} is invalid: expected Mutation(rate=..., scale=...)")
-
-    def evolve_kwargs(self) -> dict[str, Any]:
-        """The evolve arguments these sizes fix (the sweep adds seed and threads)."""
-        return {"population": self.population, "generations": self.generations, "mutation": self.mutation}
-
-    def config(self) -> dict[str, Any]:
-        """JSON-able record of the sizes."""
-        return {
-            "population": self.population, "generations": self.generations, "seeds": self.seeds,
-            "seed": self.seed, "threads": self.threads,
-            "mutation": {"rate": self.mutation.rate, "scale": self.mutation.scale},
-        }
 
 
 def measure(result: Any) -> pl.DataFrame:

@@ -30,9 +30,8 @@ import polars as pl
 from .. import _validate as v
 from ..niche import FITNESS, NicheWorld
 from ..selection import Mutation, Proportional
-from .niche_runs import Sizes, measure
-from .sum_vs_rate import _list
-from .sweep import Progress, SweepResult, interval, sweep
+from .niche_runs import measure
+from .sweep import Progress, Sizes, SweepResult, interval, levels, sweep
 
 __all__ = ["phase_diagram", "divergence", "engagement_world"]
 
@@ -91,9 +90,9 @@ def phase_diagram(
     """
     sizes = Sizes(population=population, generations=generations, seeds=seeds, seed=seed,
                   threads=threads, mutation=mutation or Sizes().mutation)
-    engage = [v.number("engage_proxy", x) for x in _list("engage_proxy", engage_proxy)]
-    patiences = [v.probability("patience", x) for x in _list("patience", patience)]
-    fitness = [v.choice("fitness", f, FITNESS) for f in _list("fitness", fitness)]
+    engage = [v.number("engage_proxy", x) for x in levels("engage_proxy", engage_proxy)]
+    patiences = [v.probability("patience", x) for x in levels("patience", patience)]
+    fitness = [v.choice("fitness", f, FITNESS) for f in levels("fitness", fitness)]
     selection = Proportional(pressure=v.at_least("pressure", pressure, 0.0))
     base = NicheWorld.preset("assistant") if world is None else world
     if not isinstance(base, NicheWorld):

@@ -27,9 +27,18 @@ from .niche_runs import HEADLINE, LABELS
 from .phase_diagram import divergence
 from .sweep import SweepResult
 
-__all__ = ["REPORTS", "build_report", "sum_vs_rate_findings"]
+__all__ = ["REPORTS", "build_report", "headline_metrics", "sum_vs_rate_findings"]
 
 SUMMARY = ("gold_per_request", "episode_length", "farming_share", "effective_personas", "niche_coverage")
+#: The Connect Four story's measures.
+CONNECT4 = ("game_length", "immediate_win_rate", "block_rate", "strength_vs_greedy")
+
+
+def headline_metrics(res: SweepResult) -> list[str]:
+    """The measures a sweep's headline table shows (those it has)."""
+    wanted = CONNECT4 if res.name == "connect4_pressure" else SUMMARY
+    have = set(res.cells["metric"].to_list())
+    return [m for m in wanted if m in have]
 
 
 def _sizes(res: SweepResult) -> str:
@@ -152,7 +161,27 @@ def goodhart_report(res: SweepResult) -> Report:
     return rep
 
 
+def connect4_pressure_report(res: SweepResult) -> Report:
+    c = res.config
+    rep = Report(
+        "Connect Four: does selective pressure make bots drag games out?",
+        intro=("Bots (softmax over engine features) evolve in a knockout where a winner plays on with "
+               "probability 1 - pressure; fitness is the moves they play, the entropy of their play, their "
+               f"wins or their win rate. Selection: proportional, pressure {c.get('selection_pressure')}; "
+               f"strength is measured over {c.get('strength_games')} games per reference bot. " + _sizes(res)),
+    )
+    rep.add_table("Summary per fitness mode and pressure", res.headline(headline_metrics(res)),
+                  caption="mean [95% interval] over seeds; immediate_win_rate = P(plays the win | one exists)")
+    rep.add_chart("pressure", charts.connect4.pressure_chart(res), "Game length and the immediate-win rate.")
+    weights = [m for m in res.cells["metric"].unique(maintain_order=True).to_list() if m.startswith("weight_")]
+    rep.add_chart("weights", charts.summary_panel(res, weights, columns=3),
+                  "Mean feature weights of the population (the bias weight cancels in the softmax: a drift gauge).")
+    rep.add_table("All measures", res.wide(), caption="means and interval bounds per cell")
+    return rep
+
+
 REPORTS: dict[str, Callable[[SweepResult], Report]] = {
+    "connect4_pressure": connect4_pressure_report,
     "sum_vs_rate": sum_vs_rate_report,
     "phase_diagram": phase_diagram_report,
     "tradeoff": tradeoff_report,

@@ -28,8 +28,8 @@ from typing import Any
 from .. import _validate as v
 from ..niche import FITNESS, NicheWorld
 from ..selection import Mutation, Proportional
-from .niche_runs import Sizes, measure, persona_table
-from .sweep import Progress, SweepResult, sweep
+from .niche_runs import measure, persona_table
+from .sweep import Progress, Sizes, SweepResult, levels, sweep
 
 __all__ = ["sum_vs_rate", "PRESSURES"]
 
@@ -68,8 +68,8 @@ def sum_vs_rate(
     """
     sizes = Sizes(population=population, generations=generations, seeds=seeds, seed=seed,
                   threads=threads, mutation=mutation or Sizes().mutation)
-    fitness = [v.choice("fitness", f, FITNESS) for f in _list("fitness", fitness)]
-    pressures = [v.at_least("pressures", p, 0.0) for p in _list("pressures", pressures)]
+    fitness = [v.choice("fitness", f, FITNESS) for f in levels("fitness", fitness)]
+    pressures = [v.at_least("pressures", p, 0.0) for p in levels("pressures", pressures)]
     world = NicheWorld.preset("assistant") if world is None else world
     if not isinstance(world, NicheWorld):
         raise v.ConfigError(f"world = {world!r} is invalid: expected a NicheWorld")
@@ -84,8 +84,3 @@ def sum_vs_rate(
         name="sum_vs_rate", config={**sizes.config(), "world": world.to_toml()},
     )
 
-
-def _list(field: str, values: Any) -> list[Any]:
-    if isinstance(values, str | bytes) or not isinstance(values, Sequence) or not values:
-        raise v.ConfigError(f"{field} = {values!r} is invalid: expected a non-empty list")
-    return list(values)

@@ -55,8 +55,9 @@ from .. import _validate as v
 from ..errors import ConfigError
 from ..evolve import evolve
 from ..io import read_provenance, read_table, write_table
+from ..selection import Mutation
 
-__all__ = ["sweep", "SweepResult", "t_quantile", "interval", "Progress"]
+__all__ = ["sweep", "Sizes", "levels", "SweepResult", "t_quantile", "interval", "Progress"]
 
 Build = Callable[[dict[str, Any]], tuple[Any, dict[str, Any]]]
 Measure = Callable[[Any], pl.DataFrame]
@@ -235,6 +236,56 @@ class SweepResult:
             tables=tables,
             config=meta.get("config") or {},
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sizes:
+    """Size knobs every NicheWorld experiment takes (validated at once).
+
+    Examples
+    --------
+    >>> Sizes(population=2).population
+    2
+    >>> Sizes(generations=0)
+    Traceback (most recent call last):
+    ...
+    replicators.errors.ConfigError: generations = 0 is invalid: expected an integer >= 1
+    """
+
+    population: int = 1000
+    generations: int = 200
+    seeds: int = 3
+    seed: int = 0
+    threads: int | None = None
+    mutation: Mutation = Mutation(rate=0.2, scale=0.3)
+
+    def __post_init__(self) -> None:
+        v.integer("population", self.population, 2)
+        v.integer("generations", self.generations, 1)
+        v.integer("seeds", self.seeds, 1)
+        v.seed("seed", self.seed)
+        v.threads(self.threads)
+        if not isinstance(self.mutation, Mutation):
+            raise v.ConfigError(f"mutation = {self.mutation!r} is invalid: expected Mutation(rate=..., scale=...)")
+
+    def evolve_kwargs(self) -> dict[str, Any]:
+        """The evolve arguments these sizes fix (the sweep adds seed and threads)."""
+        return {"population": self.population, "generations": self.generations, "mutation": self.mutation}
+
+    def config(self) -> dict[str, Any]:
+        """JSON-able record of the sizes."""
+        return {
+            "population": self.population, "generations": self.generations, "seeds": self.seeds,
+            "seed": self.seed, "threads": self.threads,
+            "mutation": {"rate": self.mutation.rate, "scale": self.mutation.scale},
+        }
+
+
+def levels(field: str, values: Any) -> list[Any]:
+    """A grid dimension's values as a non-empty list (``field`` names it in errors)."""
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence) or not values:
+        raise v.ConfigError(f"{field} = {values!r} is invalid: expected a non-empty list")
+    return list(values)
 
 
 def _seeds(seeds: int | Sequence[int], seed: int) -> list[int]:

@@ -23,9 +23,8 @@ from typing import Any
 from .. import _validate as v
 from ..niche import FITNESS, NicheWorld
 from ..selection import Mutation, Proportional
-from .niche_runs import Sizes, measure, persona_table
-from .sum_vs_rate import _list
-from .sweep import Progress, SweepResult, sweep
+from .niche_runs import measure, persona_table
+from .sweep import Progress, Sizes, SweepResult, levels, sweep
 
 __all__ = ["tradeoff", "TRADEOFFS"]
 
@@ -61,8 +60,8 @@ def tradeoff(
     """
     sizes = Sizes(population=population, generations=generations, seeds=seeds, seed=seed,
                   threads=threads, mutation=mutation or Sizes().mutation)
-    exps = [v.at_least("tradeoffs", x, 0.0, strict=True) for x in _list("tradeoffs", tradeoffs)]
-    fitness = [v.choice("fitness", f, FITNESS) for f in _list("fitness", fitness)]
+    exps = [v.at_least("tradeoffs", x, 0.0, strict=True) for x in levels("tradeoffs", tradeoffs)]
+    fitness = [v.choice("fitness", f, FITNESS) for f in levels("fitness", fitness)]
     selection = Proportional(pressure=v.at_least("pressure", pressure, 0.0))
     base = NicheWorld.preset("assistant") if world is None else world
     if not isinstance(base, NicheWorld):
