@@ -2,7 +2,8 @@
 //!
 //! Pure Rust, no Python: the bindings crate (`rust/python`) only converts.
 //! Shared machinery lives at the top (`rng`, `error`, `control`,
-//! `selection`, `mutation`); each world has its own module.
+//! `selection`, `mutation`, and `replication`, the generation loop they
+//! make); each world has its own module.
 
 pub mod connect4;
 pub mod control;
@@ -10,6 +11,7 @@ pub mod egt;
 pub mod error;
 pub mod mutation;
 pub mod niche;
+pub mod replication;
 pub mod rng;
 pub mod selection;
 

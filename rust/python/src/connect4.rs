@@ -3,21 +3,20 @@
 //! ("random", "greedy") or a weight vector; results as dicts of numpy
 //! columns. `replicators.connect4` builds the public API on these.
 
-use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods};
+use numpy::{IntoPyArray, PyArray2, PyArrayMethods};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::PyDict;
 use replicators_core::connect4::board::{column_of, Outcome, Player};
 use replicators_core::connect4::features::{self, Threats, COUNT};
 use replicators_core::connect4::playout::{games_between, random_games, Summary};
-use replicators_core::connect4::{evolve, perft, Agent, Bot, Config, Fitness, Format, Policy, Position, Status};
+use replicators_core::connect4::{evolve, perft, Agent, Bot, Config, Fitness, Format, Policy, Position};
 use replicators_core::error::Error;
-use replicators_core::mutation::Mutation;
 use replicators_core::rng;
-use replicators_core::selection::Selection;
 
 use crate::detach::run_detached;
 use crate::errors::py_err;
 use crate::niche::table;
+use crate::replication::{put_lineage, replication};
 
 fn position(py: Python<'_>, moves: &str) -> PyResult<Position> {
     Position::from_moves(moves).map_err(py_err(py))
@@ -196,31 +195,15 @@ fn c4_evolve<'py>(
         other => return Err(err(Error::unknown("format", other, &["knockout", "round_robin"]))),
     };
     let cfg = Config {
-        population,
-        generations,
+        replication: replication(py, population, generations, selection, mutation, seed, snapshots, initial, initial_spread)?,
         format,
         fitness: Fitness::from_name(fitness).map_err(&err)?,
-        selection: Selection::from_parts(&selection.0, selection.1, selection.2).map_err(&err)?,
-        mutation: Mutation { rate: mutation.0, scale: mutation.1 },
-        seed,
-        snapshots,
-        initial: initial.unwrap_or_default(),
-        initial_spread,
         strength_games,
     };
     let out = run_detached(py, threads, progress.as_ref(), |control| evolve(&cfg, control))?;
     let d = PyDict::new(py);
     d.set_item("history", table(py, out.history)?)?;
-    let snaps = PyList::empty(py);
-    for (g, w) in out.snapshots {
-        let rows = w.len() / COUNT;
-        snaps.append((g, PyArray1::from_vec(py, w).reshape([rows, COUNT])?))?;
-    }
-    d.set_item("snapshots", snaps)?;
-    match out.status {
-        Status::Completed => d.set_item("status", ("completed", py.None()))?,
-        Status::Extinct { generation } => d.set_item("status", ("extinct", generation))?,
-    }
+    put_lineage(py, &d, out.lineage, COUNT)?;
     Ok(d)
 }
 

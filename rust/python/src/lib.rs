@@ -9,6 +9,7 @@ mod egt;
 mod errors;
 mod machinery;
 mod niche;
+mod replication;
 
 use pyo3::prelude::*;
 

@@ -23,7 +23,7 @@ pub mod tournament;
 
 pub use board::{Outcome, Player, Position};
 pub use bots::{Agent, Bot};
-pub use evolve::{evolve, Config, Output, Status};
+pub use evolve::{evolve, Config, Output};
 pub use fitness::Fitness;
 pub use policy::Policy;
 pub use tournament::Format;
