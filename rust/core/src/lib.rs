@@ -14,6 +14,7 @@ pub mod niche;
 pub mod replication;
 pub mod rng;
 pub mod selection;
+pub mod table;
 
 pub use control::Control;
 pub use error::{Error, Result};

@@ -15,7 +15,7 @@ use replicators_core::rng;
 
 use crate::detach::run_detached;
 use crate::errors::py_err;
-use crate::niche::table;
+use crate::table::table;
 use crate::replication::{put_lineage, replication};
 
 fn position(py: Python<'_>, moves: &str) -> PyResult<Position> {

@@ -10,6 +10,7 @@ mod errors;
 mod machinery;
 mod niche;
 mod replication;
+mod table;
 
 use pyo3::prelude::*;
 

@@ -7,11 +7,12 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use replicators_core::error::Error;
 use replicators_core::mutation::Mutation;
-use replicators_core::niche::{analytic, evolve, genome, measure, Action, Config, Fitness, Niche, Outcome, Status, World};
+use replicators_core::niche::{analytic, evolve, genome, Action, Config, Fitness, Niche, Outcome, Status, World};
 use replicators_core::selection::Selection;
 
 use crate::detach::run_detached;
 use crate::errors::py_err;
+use crate::table::table;
 
 fn field<'py, T: FromPyObjectOwned<'py>>(d: &Bound<'py, PyDict>, key: &str) -> PyResult<T> {
     match d.get_item(key)? {
@@ -48,16 +49,6 @@ fn world_from(py: Python<'_>, d: &Bound<'_, PyDict>) -> PyResult<World> {
     })
 }
 
-pub fn table<'py>(py: Python<'py>, t: measure::Table) -> PyResult<Bound<'py, PyDict>> {
-    let out = PyDict::new(py);
-    for (name, col) in t.columns {
-        match col {
-            measure::Column::Int(v) => out.set_item(name, v.into_pyarray(py))?,
-            measure::Column::Float(v) => out.set_item(name, v.into_pyarray(py))?,
-        }
-    }
-    Ok(out)
-}
 
 /// Run the evolve loop; see `replicators.niche.NicheWorld._evolve`.
 #[pyfunction]

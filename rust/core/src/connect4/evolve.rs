@@ -13,7 +13,7 @@ use super::tournament::{self, Format, Standing};
 use crate::control::Control;
 use crate::error::Result;
 use crate::mutation::Mutation;
-use crate::niche::measure::Table;
+use crate::table::Table;
 use crate::replication::{Lineage, Replication};
 
 #[derive(Debug, Clone, PartialEq)]

@@ -9,7 +9,7 @@ use super::features::{COUNT, NAMES};
 use super::game::play;
 use super::policy::Policy;
 use super::tournament::Tally;
-use crate::niche::measure::Table;
+use crate::table::Table;
 use crate::rng::{self, domain};
 
 /// Strength against a reference bot: `games` games, game k played by

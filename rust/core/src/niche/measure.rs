@@ -6,63 +6,7 @@
 use super::generation::{AgentStats, Tally};
 use super::genome::Traits;
 use super::world::World;
-
-/// A column of a table.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Column {
-    Int(Vec<i64>),
-    Float(Vec<f64>),
-}
-
-/// Named columns of equal length, in insertion order.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Table {
-    pub columns: Vec<(String, Column)>,
-}
-
-impl Table {
-    fn slot(&mut self, name: &str, make: fn() -> Column) -> &mut Column {
-        let i = match self.columns.iter().position(|(n, _)| n == name) {
-            Some(i) => i,
-            None => {
-                self.columns.push((name.to_string(), make()));
-                self.columns.len() - 1
-            }
-        };
-        &mut self.columns[i].1
-    }
-
-    pub fn int(&mut self, name: &str, x: u64) {
-        if let Column::Int(v) = self.slot(name, || Column::Int(Vec::new())) {
-            v.push(x as i64);
-        }
-    }
-
-    pub fn float(&mut self, name: &str, x: f64) {
-        if let Column::Float(v) = self.slot(name, || Column::Float(Vec::new())) {
-            v.push(x);
-        }
-    }
-
-    pub fn rows(&self) -> usize {
-        match self.columns.first() {
-            Some((_, Column::Int(v))) => v.len(),
-            Some((_, Column::Float(v))) => v.len(),
-            None => 0,
-        }
-    }
-
-    pub fn get(&self, name: &str) -> Option<&Column> {
-        self.columns.iter().find(|(n, _)| n == name).map(|(_, c)| c)
-    }
-
-    pub fn floats(&self, name: &str) -> Option<&[f64]> {
-        match self.get(name) {
-            Some(Column::Float(v)) => Some(v),
-            _ => None,
-        }
-    }
-}
+pub use crate::table::{Column, Table};
 
 /// x / y, NaN when nothing was counted.
 fn ratio(x: f64, y: f64) -> f64 {
