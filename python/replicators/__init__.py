@@ -26,6 +26,10 @@ __version__: str = _core.__version__
 
 __all__ = [
     "__version__",
+    "connect4",
+    "egt",
+    "experiments",
+    "personas",
     "ReplicatorsError",
     "ConfigError",
     "UnknownNameError",

@@ -60,7 +60,8 @@ import polars as pl
 from . import _core
 from . import _validate as v
 from .errors import ConfigError, UnknownNameError
-from .selection import Mutation, Selection, selection_spec
+from .evolve import replication
+from .selection import Mutation, Selection
 
 __all__ = [
     "BOTS",
@@ -335,38 +336,18 @@ class _Tournament:
                 f"option {key!r} is not known for {type(self).__name__}: expected one of {', '.join(OPTIONS)}"
             )
         v.choice("fitness", fitness, FITNESS)
-        late = [g for g in snapshots if g > generations]
-        if late:
-            raise ConfigError(f"snapshots = {late} is invalid: expected generations in [0, {generations}]")
-        flat = None
-        if initial is not None:
-            arr = weights(**initial) if isinstance(initial, Mapping) else np.asarray(initial, dtype=float)
-            width = len(FEATURES)
-            if arr.shape not in ((width,), (population, width)):
-                raise ConfigError(f"initial has shape {arr.shape}: expected ({width},) or ({population}, {width})")
-            if not np.all(np.isfinite(arr)):
-                raise ConfigError("initial is invalid: expected finite weights")
-            flat = arr.ravel().tolist()
-        spread = v.at_least("initial_spread", initial_spread, 0.0)
-        raw = _core.c4_evolve(
-            self._format(),
-            population=population,
-            generations=generations,
-            fitness=fitness,
-            selection=selection_spec(selection),
-            mutation=mutation._core(),
-            seed=seed,
-            threads=threads,
-            snapshots=list(snapshots),
-            initial=flat,
-            initial_spread=spread,
-            strength_games=self.strength_games,
-            progress=progress,
+        if isinstance(initial, Mapping):
+            initial = weights(**initial)
+        args = replication(
+            len(FEATURES), population=population, generations=generations, selection=selection,
+            mutation=mutation, seed=seed, threads=threads, snapshots=snapshots, progress=progress,
+            initial=initial, initial_spread=initial_spread,
         )
+        raw = _core.c4_evolve(self._format(), fitness=fitness, strength_games=self.strength_games, **args)
         config = {
             "population": population, "generations": generations, "fitness": fitness,
             "selection": selection, "mutation": mutation, "seed": seed, "snapshots": list(snapshots),
-            "initial": initial, "initial_spread": spread,
+            "initial": initial, "initial_spread": args["initial_spread"],
         }
         return TournamentResult._from_core(self, raw, config)
 

@@ -19,11 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
+
 from . import _validate as v
 from .errors import ConfigError
 from .selection import Mutation, Proportional, Selection, selection_spec
 
-__all__ = ["evolve"]
+__all__ = ["evolve", "replication"]
 
 
 def evolve(
@@ -95,3 +97,59 @@ def evolve(
         progress=progress,
         **options,
     )
+
+
+def replication(
+    width: int,
+    *,
+    population: int,
+    generations: int,
+    selection: Selection,
+    mutation: Mutation,
+    seed: int,
+    threads: int | None,
+    snapshots: list[int],
+    progress: Callable[[int], object] | None,
+    initial: Any = None,
+    initial_spread: float = 0.0,
+) -> dict[str, Any]:
+    """The keyword arguments every core evolve takes (the shared replication
+    loop), from ``evolve``'s validated arguments and the options every world
+    has: ``initial`` genomes (one row of ``width`` genes, or one per
+    individual) and ``initial_spread``. Worlds call it from ``_evolve``.
+
+    Examples
+    --------
+    >>> args = replication(3, population=4, generations=2, selection=Proportional(), mutation=Mutation(),
+    ...                    seed=0, threads=None, snapshots=[0, 2], progress=None, initial=[1, 2, 3])
+    >>> args["initial"], args["selection"]
+    ([1.0, 2.0, 3.0], ('proportional', 1.0, True))
+    >>> replication(3, population=4, generations=2, selection=Proportional(), mutation=Mutation(),
+    ...             seed=0, threads=None, snapshots=[3], progress=None)
+    Traceback (most recent call last):
+    ...
+    replicators.errors.ConfigError: snapshots = [3] is invalid: expected generations in [0, 2]
+    """
+    late = [g for g in snapshots if g > generations]
+    if late:
+        raise ConfigError(f"snapshots = {late} is invalid: expected generations in [0, {generations}]")
+    flat = None
+    if initial is not None:
+        arr = np.asarray(initial, dtype=float)
+        if arr.shape not in ((width,), (population, width)):
+            raise ConfigError(f"initial has shape {arr.shape}: expected ({width},) or ({population}, {width})")
+        if not np.all(np.isfinite(arr)):
+            raise ConfigError("initial is invalid: expected finite genes")
+        flat = arr.ravel().tolist()
+    return {
+        "population": population,
+        "generations": generations,
+        "selection": selection_spec(selection),
+        "mutation": mutation._core(),
+        "seed": seed,
+        "threads": threads,
+        "snapshots": list(snapshots),
+        "initial": flat,
+        "initial_spread": v.at_least("initial_spread", initial_spread, 0.0),
+        "progress": progress,
+    }

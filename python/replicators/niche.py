@@ -51,7 +51,8 @@ import numpy as np
 from . import _core
 from . import _validate as v
 from .errors import ConfigError, UnknownNameError
-from .selection import Mutation, Selection, selection_spec
+from .evolve import replication
+from .selection import Mutation, Selection
 
 __all__ = ["Niche", "Action", "NicheWorld", "FITNESS", "OVERRIDABLE"]
 
@@ -495,42 +496,20 @@ class NicheWorld:
         for key in unknown:
             raise UnknownNameError(f"option {key!r} is not known for NicheWorld: expected one of {', '.join(OPTIONS)}")
         v.choice("fitness", fitness, FITNESS)
-        late = [g for g in snapshots if g > generations]
-        if late:
-            raise ConfigError(f"snapshots = {late} is invalid: expected generations in [0, {generations}]")
-        flat = None
-        if initial is not None:
-            arr = np.asarray(initial, dtype=float)
-            if arr.shape not in ((self.genome_width,), (population, self.genome_width)):
-                raise ConfigError(
-                    f"initial has shape {arr.shape}: expected ({self.genome_width},) or ({population}, {self.genome_width})"
-                )
-            if not np.all(np.isfinite(arr)):
-                raise ConfigError("initial is invalid: expected finite logits")
-            flat = arr.ravel().tolist()
+        args = replication(
+            self.genome_width, population=population, generations=generations, selection=selection,
+            mutation=mutation, seed=seed, threads=threads, snapshots=snapshots, progress=progress,
+            initial=initial, initial_spread=initial_spread,
+        )
         options = {
-            "initial_spread": v.at_least("initial_spread", initial_spread, 0.0),
             "entropy_bonus": v.at_least("entropy_bonus", entropy_bonus, 0.0),
             "specialist_threshold": v.probability("specialist_threshold", specialist_threshold),
         }
-        raw = _core.niche_evolve(
-            self._tables(),
-            population=population,
-            generations=generations,
-            fitness=fitness,
-            selection=selection_spec(selection),
-            mutation=mutation._core(),
-            seed=seed,
-            threads=threads,
-            snapshots=list(snapshots),
-            initial=flat,
-            progress=progress,
-            **options,
-        )
+        raw = _core.niche_evolve(self._tables(), fitness=fitness, **args, **options)
         config = {
             "population": population, "generations": generations, "fitness": fitness,
             "selection": selection, "mutation": mutation, "seed": seed, "snapshots": list(snapshots),
-            "initial": initial, **options,
+            "initial": initial, "initial_spread": args["initial_spread"], **options,
         }
         return NicheResult._from_core(self, raw, config)
 
