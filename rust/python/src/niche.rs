@@ -4,14 +4,13 @@
 
 use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray2};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::PyDict;
 use replicators_core::error::Error;
-use replicators_core::mutation::Mutation;
-use replicators_core::niche::{analytic, evolve, genome, Action, Config, Fitness, Niche, Outcome, Status, World};
-use replicators_core::selection::Selection;
+use replicators_core::niche::{analytic, evolve, genome, Action, Config, Fitness, Niche, Outcome, World};
 
 use crate::detach::run_detached;
 use crate::errors::py_err;
+use crate::replication::{put_lineage, replication};
 use crate::table::table;
 
 fn field<'py, T: FromPyObjectOwned<'py>>(d: &Bound<'py, PyDict>, key: &str) -> PyResult<T> {
@@ -74,16 +73,9 @@ fn niche_evolve<'py>(
     let err = py_err(py);
     let w = world_from(py, world)?;
     let cfg = Config {
-        population,
-        generations,
+        replication: replication(py, population, generations, selection, mutation, seed, snapshots, initial, initial_spread)?,
         fitness: Fitness::from_name(fitness).map_err(&err)?,
         entropy_bonus,
-        selection: Selection::from_parts(&selection.0, selection.1, selection.2).map_err(&err)?,
-        mutation: Mutation { rate: mutation.0, scale: mutation.1 },
-        seed,
-        snapshots,
-        initial: initial.unwrap_or_default(),
-        initial_spread,
         specialist_threshold,
     };
     let out = run_detached(py, threads, progress.as_ref(), |control| evolve(&w, &cfg, control))?;
@@ -93,17 +85,7 @@ fn niche_evolve<'py>(
     d.set_item("niches", table(py, m.niches)?)?;
     d.set_item("actions", table(py, m.actions)?)?;
     d.set_item("personas", table(py, m.personas)?)?;
-    let snaps = PyList::empty(py);
-    let width = w.genome_width();
-    for (g, genomes) in out.snapshots {
-        let rows = genomes.len() / width;
-        snaps.append((g, PyArray1::from_vec(py, genomes).reshape([rows, width])?))?;
-    }
-    d.set_item("snapshots", snaps)?;
-    match out.status {
-        Status::Completed => d.set_item("status", ("completed", py.None()))?,
-        Status::Extinct { generation } => d.set_item("status", ("extinct", generation))?,
-    }
+    put_lineage(py, &d, out.lineage, w.genome_width())?;
     d.set_item("reference", PyArray1::from_vec(py, out.reference).reshape([w.k(), w.a()])?)?;
     d.set_item("bytes_per_agent", out.bytes_per_agent)?;
     Ok(d)

@@ -15,6 +15,6 @@ pub mod genome;
 pub mod measure;
 pub mod world;
 
-pub use evolve::{evolve, Config, Output, Status};
+pub use evolve::{evolve, Config, Output};
 pub use fitness::Fitness;
 pub use world::{Action, Niche, Outcome, World};
