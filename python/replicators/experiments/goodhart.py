@@ -27,7 +27,7 @@ import polars as pl
 from .. import _validate as v
 from ..niche import FITNESS, NicheWorld
 from ..selection import Mutation, Proportional
-from .niche_runs import measure
+from .niche_runs import base_world, measure
 from .sweep import Progress, Sizes, SweepResult, levels, sweep
 
 __all__ = ["goodhart", "curve", "CAPACITIES"]
@@ -66,9 +66,7 @@ def goodhart(
     caps = [v.probability("capacities", x) for x in levels("capacities", capacities)]
     fitness = [v.choice("fitness", f, FITNESS) for f in levels("fitness", fitness)]
     selection = Proportional(pressure=v.at_least("pressure", pressure, 0.0))
-    base = NicheWorld.preset("assistant") if world is None else world
-    if not isinstance(base, NicheWorld):
-        raise v.ConfigError(f"world = {base!r} is invalid: expected a NicheWorld")
+    base = base_world(world)
 
     def build(cell: dict[str, Any]) -> tuple[NicheWorld, dict[str, Any]]:
         return replace(base, capacity=cell["capacity"]), {

@@ -23,8 +23,10 @@ from typing import Any
 import polars as pl
 
 from .. import personas
+from ..errors import ConfigError
+from ..niche import NicheWorld
 
-__all__ = ["measure", "persona_table", "HEADLINE", "LABELS"]
+__all__ = ["base_world", "measure", "persona_table", "HEADLINE", "LABELS"]
 
 #: The measures a summary table shows, in order.
 HEADLINE = (
@@ -50,6 +52,21 @@ LABELS = {
     "sqrt_kl": "sqrt(KL from the initial policy)",
     "policy_entropy": "policy entropy",
 }
+
+
+def base_world(world: Any) -> NicheWorld:
+    """The world an experiment varies: the ``assistant`` preset by default.
+
+    Examples
+    --------
+    >>> base_world(None).niche_names == NicheWorld.preset("assistant").niche_names
+    True
+    """
+    if world is None:
+        return NicheWorld.preset("assistant")
+    if not isinstance(world, NicheWorld):
+        raise ConfigError(f"world = {world!r} is invalid: expected a NicheWorld")
+    return world
 
 
 def measure(result: Any) -> pl.DataFrame:

@@ -30,7 +30,7 @@ import polars as pl
 from .. import _validate as v
 from ..niche import FITNESS, NicheWorld
 from ..selection import Mutation, Proportional
-from .niche_runs import measure
+from .niche_runs import base_world, measure
 from .sweep import Progress, Sizes, SweepResult, interval, levels, sweep
 
 __all__ = ["phase_diagram", "divergence", "engagement_world"]
@@ -94,9 +94,7 @@ def phase_diagram(
     patiences = [v.probability("patience", x) for x in levels("patience", patience)]
     fitness = [v.choice("fitness", f, FITNESS) for f in levels("fitness", fitness)]
     selection = Proportional(pressure=v.at_least("pressure", pressure, 0.0))
-    base = NicheWorld.preset("assistant") if world is None else world
-    if not isinstance(base, NicheWorld):
-        raise v.ConfigError(f"world = {base!r} is invalid: expected a NicheWorld")
+    base = base_world(world)
     v.choice("action", action, base.action_names)
 
     def build(cell: dict[str, Any]) -> tuple[NicheWorld, dict[str, Any]]:

@@ -28,7 +28,7 @@ from typing import Any
 from .. import _validate as v
 from ..niche import FITNESS, NicheWorld
 from ..selection import Mutation, Proportional
-from .niche_runs import measure, persona_table
+from .niche_runs import base_world, measure, persona_table
 from .sweep import Progress, Sizes, SweepResult, levels, sweep
 
 __all__ = ["sum_vs_rate", "PRESSURES"]
@@ -70,9 +70,7 @@ def sum_vs_rate(
                   threads=threads, mutation=mutation or Sizes().mutation)
     fitness = [v.choice("fitness", f, FITNESS) for f in levels("fitness", fitness)]
     pressures = [v.at_least("pressures", p, 0.0) for p in levels("pressures", pressures)]
-    world = NicheWorld.preset("assistant") if world is None else world
-    if not isinstance(world, NicheWorld):
-        raise v.ConfigError(f"world = {world!r} is invalid: expected a NicheWorld")
+    world = base_world(world)
 
     def build(cell: dict[str, Any]) -> tuple[NicheWorld, dict[str, Any]]:
         return world, {**sizes.evolve_kwargs(), "fitness": cell["fitness"],

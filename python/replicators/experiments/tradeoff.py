@@ -23,7 +23,7 @@ from typing import Any
 from .. import _validate as v
 from ..niche import FITNESS, NicheWorld
 from ..selection import Mutation, Proportional
-from .niche_runs import measure, persona_table
+from .niche_runs import base_world, measure, persona_table
 from .sweep import Progress, Sizes, SweepResult, levels, sweep
 
 __all__ = ["tradeoff", "TRADEOFFS"]
@@ -63,9 +63,7 @@ def tradeoff(
     exps = [v.at_least("tradeoffs", x, 0.0, strict=True) for x in levels("tradeoffs", tradeoffs)]
     fitness = [v.choice("fitness", f, FITNESS) for f in levels("fitness", fitness)]
     selection = Proportional(pressure=v.at_least("pressure", pressure, 0.0))
-    base = NicheWorld.preset("assistant") if world is None else world
-    if not isinstance(base, NicheWorld):
-        raise v.ConfigError(f"world = {base!r} is invalid: expected a NicheWorld")
+    base = base_world(world)
 
     def build(cell: dict[str, Any]) -> tuple[NicheWorld, dict[str, Any]]:
         return replace(base, tradeoff=cell["tradeoff"]), {
