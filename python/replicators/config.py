@@ -90,8 +90,8 @@ from pathlib import Path
 from typing import Any
 
 from . import _validate as v
-from .errors import ConfigError, UnknownNameError
 from . import connect4, niche
+from .errors import ConfigError, UnknownNameError
 from .niche import NicheWorld, _toml
 from .selection import Mutation, Proportional, Selection, Threshold, Tournament, Truncation
 
@@ -191,7 +191,7 @@ def _niche_body(world: NicheWorld) -> list[str]:
     """The world's TOML with its tables nested under ``world.``."""
     out = []
     for line in world.to_toml().splitlines():
-        if line.startswith("[[niches]]") or line.startswith("[[actions]]"):
+        if line.startswith(("[[niches]]", "[[actions]]")):
             line = "[[world." + line[2:]
         elif line.startswith("[niches."):
             line = "[world." + line[1:]
