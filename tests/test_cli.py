@@ -181,9 +181,12 @@ def test_example_configs_validate():
     from pathlib import Path
 
     from replicators.config import RunConfig, SweepConfig
+    from replicators.connect4 import Knockout
 
     examples = Path(__file__).resolve().parent.parent / "examples"
     assert RunConfig.from_toml(examples / "run.toml").world.tradeoff == 2.0
+    ko = RunConfig.from_toml(examples / "run_knockout.toml")
+    assert ko.world == Knockout(pressure=0.9, strength_games=200) and ko.fitness == "moves"
     assert SweepConfig.from_toml(examples / "sweep_tradeoff.toml").experiment == "tradeoff"
     c4 = SweepConfig.from_toml(examples / "sweep_connect4.toml")
     assert c4.experiment == "connect4_pressure" and c4.kwargs["tail"] == 0.25
@@ -199,3 +202,87 @@ def test_report_of_a_run_folder(tmp_path, capsys):
     html = (out / "index.html").read_text()
     assert "One run" in html and "[[world.niches]]" in html
     assert (out / "personas.png").stat().st_size > 0
+
+
+KNOCKOUT = """
+[run]
+population = 80
+generations = 6
+fitness = "moves"
+seed = 5
+snapshots = [0, 6]
+
+[run.selection]
+kind = "proportional"
+pressure = 1.0
+
+[run.mutation]
+rate = 0.2
+scale = 0.2
+
+[run.options]
+initial_spread = 0.5
+
+[world]
+kind = "knockout"
+pressure = 0.9
+strength_games = 40
+"""
+
+
+def test_knockout_run_writes_its_tables_and_a_config_that_reruns_to_the_same_numbers(tmp_path, capsys):
+    from replicators.connect4 import FEATURES
+
+    config = tmp_path / "knockout.toml"
+    config.write_text(KNOCKOUT)
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert main(["run", str(config), "--out", str(first), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    for column in ("game_length", "immediate_win_rate", "block_rate", "strength_vs_random", "strength_vs_greedy"):
+        assert column in out
+    assert "gold_per_request" not in out
+    assert sorted(p.name for p in first.glob("*.parquet")) == ["history.parquet", "snapshots.parquet"]
+    for name in ("history", "snapshots"):
+        meta = read_provenance(first / f"{name}.parquet")
+        assert meta["seed"] == 5 and meta["version"] and meta["status"] == "completed"
+        assert meta["config"]["world"] == {"kind": "knockout", "pressure": 0.9, "strength_games": 40}
+        assert meta["config"]["run"]["options"] == {"initial_spread": 0.5}
+    history = pl.read_parquet(first / "history.parquet")
+    assert history["generation"].to_list() == list(range(6)) and (history["game_length"] >= 7).all()
+    snaps = pl.read_parquet(first / "snapshots.parquet")
+    assert snaps.columns == ["generation", "agent", *FEATURES] and snaps.height == 2 * 80
+    assert snaps.filter(pl.col("generation") == 0)["wins_now"].std() > 0.3  # initial_spread was applied
+    html = (first / "index.html").read_text()
+    assert "Connect Four tournament" in html and 'kind = &quot;knockout&quot;' in html
+    for name in ("trajectories.png", "weights.png"):
+        assert (first / name).stat().st_size > 0
+    resolved = (first / "config.toml").read_text()
+    assert '[world]\nkind = "knockout"\npressure = 0.9\nstrength_games = 40\n' in resolved
+    assert main(["run", str(first / "config.toml"), "--out", str(second), "--no-progress", "--no-report"]) == 0
+    for name in ("history", "snapshots"):
+        assert pl.read_parquet(first / f"{name}.parquet").equals(pl.read_parquet(second / f"{name}.parquet"))
+    assert (second / "config.toml").read_text() == resolved
+    # The report command rebuilds a tournament run's report from its folder.
+    assert main(["report", str(second), "--no-png"]) == 0
+    assert "Connect Four tournament" in (second / "index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("edit", "key"),
+    [
+        (("pressure = 0.9", "pressure = 1.9"), "world.pressure"),
+        (("pressure = 0.9", 'pressure = "high"'), "world.pressure"),
+        (("strength_games = 40", "strength_games = -4"), "world.strength_games"),
+        (("strength_games = 40", "strength_games = 40\ntradeoff = 2.0"), "world.tradeoff"),
+        (('kind = "knockout"', 'kind = "ladder"'), "world.kind"),
+        (('fitness = "moves"', 'fitness = "rate"'), "run.fitness"),
+        (("initial_spread = 0.5", "entropy_bonus = 0.5"), "run.options.entropy_bonus"),
+    ],
+)
+def test_bad_knockout_configs_fail_before_running_naming_the_key(tmp_path, capsys, edit, key):
+    config = tmp_path / "bad.toml"
+    assert edit[0] in KNOCKOUT
+    config.write_text(KNOCKOUT.replace(*edit))
+    assert main(["run", str(config), "--out", str(tmp_path / "out"), "--no-progress"]) == 2
+    assert key in capsys.readouterr().out
+    assert not (tmp_path / "out").exists()

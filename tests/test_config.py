@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import replicators as r
 from hypothesis import given, settings
@@ -86,3 +88,86 @@ def test_sweep_config_checks_against_the_experiment():
         SweepConfig.from_dict({"sweep": {"experiment": "goodhart", "capacities": ["big"]}})
     with pytest.raises(ConfigError, match="sweep.capacities"):
         SweepConfig(experiment="goodhart", kwargs={"capacities": (3.0,), "population": 10}).run()
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    world=st.one_of(
+        st.builds(r.connect4.Knockout, pressure=st.floats(0, 1), strength_games=st.integers(0, 10**7)),
+        st.builds(r.connect4.RoundRobin, games_per_pair=st.integers(1, 10**6), strength_games=st.integers(0, 10**7)),
+    ),
+    fitness=st.sampled_from(["moves", "entropy", "wins", "win_rate"]),
+    seed=st.integers(0, 2**64 - 1),
+    spread=finite,
+)
+def test_tournament_toml_round_trips_with_its_kind(world, fitness, seed, spread):
+    cfg = RunConfig(world=world, population=10, generations=3, fitness=fitness, seed=seed, snapshots=(0, 3),
+                    options={"initial_spread": spread})
+    text = cfg.to_toml()
+    kind = "knockout" if isinstance(world, r.connect4.Knockout) else "round_robin"
+    assert f'[world]\nkind = "{kind}"\n' in text
+    assert RunConfig.from_toml_text(text) == cfg
+
+
+def test_world_kind_picks_the_world_and_its_default_fitness():
+    assert RunConfig.from_dict({}).fitness == "rate"
+    assert RunConfig.from_dict({"world": {"kind": "niche", "preset": "assistant"}}).world == r.NicheWorld.preset()
+    ko = RunConfig.from_dict({"world": {"kind": "knockout", "pressure": 0.25}})
+    assert ko.world == r.connect4.Knockout(pressure=0.25) and ko.fitness == "moves"
+    rr = RunConfig.from_dict({"run": {"fitness": "win_rate", "options": {"initial_spread": 1}},
+                              "world": {"kind": "round_robin", "games_per_pair": 3, "strength_games": 0}})
+    assert rr.world == r.connect4.RoundRobin(games_per_pair=3, strength_games=0)
+    assert rr.fitness == "win_rate" and rr.options == {"initial_spread": 1.0}
+    # The resolved NicheWorld config says its kind too, and reads back the same.
+    niche = RunConfig.from_dict({"world": {"preset": "assistant"}})
+    assert '[world]\nkind = "niche"\n' in niche.to_toml() and RunConfig.from_toml_text(niche.to_toml()) == niche
+
+
+def test_a_knockout_config_reruns_to_the_same_numbers():
+    cfg = RunConfig.from_dict({"run": {"population": 40, "generations": 4, "seed": 9, "snapshots": [4],
+                                       "threads": 1, "options": {"initial_spread": 0.5}},
+                               "world": {"kind": "knockout", "pressure": 0.7, "strength_games": 20}})
+    # Re-read from its resolved TOML and run on two threads: the same numbers.
+    first = cfg.run()
+    again = dataclasses.replace(RunConfig.from_toml_text(cfg.to_toml()), threads=2).run()
+    assert first.history.equals(again.history)
+    assert (first.snapshots[4] == again.snapshots[4]).all()
+    assert first.history["game_length"].min() > 6  # real games were played (a win takes 7 plies)
+
+
+KNOCKOUT = {"kind": "knockout", "pressure": 0.5}
+
+
+@pytest.mark.parametrize(
+    ("data", "key", "kind"),
+    [
+        ({"world": {"kind": "ladder"}}, "world.kind", UnknownNameError),
+        ({"world": {"kind": 1}}, "world.kind", UnknownNameError),
+        ({"world": {**KNOCKOUT, "pressure": 1.5}}, "world.pressure", ConfigError),
+        ({"world": {**KNOCKOUT, "pressure": "high"}}, "world.pressure", ConfigError),
+        ({"world": {**KNOCKOUT, "strength_games": -1}}, "world.strength_games", ConfigError),
+        ({"world": {**KNOCKOUT, "strength_games": 2.5}}, "world.strength_games", ConfigError),
+        ({"world": {**KNOCKOUT, "games_per_pair": 2}}, "world.games_per_pair", UnknownNameError),
+        ({"world": {**KNOCKOUT, "tradeoff": 2.0}}, "world.tradeoff", UnknownNameError),
+        ({"world": {**KNOCKOUT, "preset": "assistant"}}, "world.preset", UnknownNameError),
+        ({"world": {"kind": "round_robin", "games_per_pair": 0}}, "world.games_per_pair", ConfigError),
+        ({"world": {"kind": "round_robin", "pressure": 0.5}}, "world.pressure", UnknownNameError),
+        ({"world": {"kind": "niche", "pressure": 0.5}}, "world.pressure", UnknownNameError),
+        ({"run": {"fitness": "rate"}, "world": KNOCKOUT}, "run.fitness", UnknownNameError),
+        ({"run": {"fitness": "moves"}}, "run.fitness", UnknownNameError),
+        ({"run": {"options": {"entropy_bonus": 0.1}}, "world": KNOCKOUT}, "run.options.entropy_bonus",
+         UnknownNameError),
+        ({"run": {"options": {"specialist_threshold": 0.5}}, "world": {"kind": "round_robin"}},
+         "run.options.specialist_threshold", UnknownNameError),
+        ({"run": {"options": {"initial_spread": -1}}, "world": KNOCKOUT}, "run.options.initial_spread", ConfigError),
+    ],
+)
+def test_tournament_errors_name_the_key(data, key, kind):
+    with pytest.raises(kind) as e:
+        RunConfig.from_dict(data)
+    assert str(e.value).startswith(key)
+
+
+def test_sweep_worlds_are_niche_worlds():
+    with pytest.raises(ConfigError, match="world.kind = 'knockout' is invalid: goodhart takes a niche world"):
+        SweepConfig.from_dict({"sweep": {"experiment": "goodhart"}, "world": KNOCKOUT})

@@ -3,9 +3,10 @@
 Subcommands live in ``COMMANDS``: each is a function that adds its
 arguments to a subparser and returns the function that runs it.
 
-- ``run CONFIG.toml``: one evolve run (``replicators.config.RunConfig``);
-  writes Parquet tables (config, seed and version in their metadata) and the
-  resolved ``config.toml``, which re-runs to the same numbers.
+- ``run CONFIG.toml``: one evolve run (``replicators.config.RunConfig``) of
+  a NicheWorld or a Connect Four tournament (``world.kind``); writes the
+  world's Parquet tables (config, seed and version in their metadata) and
+  the resolved ``config.toml``, which re-runs to the same numbers.
 - ``sweep CONFIG.toml``: a ready experiment (``SweepConfig``); writes its
   Parquet tables and a report.
 - ``report RESULTS_DIR``: (re)writes ``index.html`` and PNGs for a run or a
@@ -33,7 +34,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["COMMANDS", "build_parser", "main", "run_config", "run_demo"]
+__all__ = ["COMMANDS", "build_parser", "main", "run_config", "run_demo", "run_tables"]
 
 Runner = Callable[[argparse.Namespace], int]
 
@@ -58,8 +59,51 @@ def _print_table(frame: Any) -> None:
         print(frame)
 
 
+def run_tables(result: Any) -> dict[str, Any]:
+    """The tables ``replicators run`` writes for a result, by name.
+
+    A NicheWorld run has ``history`` (with the persona summary joined),
+    ``niches``, ``actions`` and ``personas``; a Connect Four tournament has
+    ``history``. With snapshots, both have ``snapshots``: one row per
+    generation and agent, one column per gene (``gene<i>`` for a NicheWorld,
+    the feature names of ``connect4.FEATURES`` for a tournament).
+
+    Examples
+    --------
+    >>> import replicators as r
+    >>> from replicators import connect4
+    >>> res = r.evolve(connect4.Knockout(), population=6, generations=1, fitness="moves", snapshots=[1])
+    >>> tables = run_tables(res)
+    >>> sorted(tables), tables["snapshots"].columns[:3]
+    (['history', 'snapshots'], ['generation', 'agent', 'wins_now'])
+    """
+    import numpy as np
+    import polars as pl
+
+    from . import personas
+    from .connect4 import FEATURES
+    from .connect4_result import TournamentResult
+
+    if isinstance(result, TournamentResult):
+        tables = {"history": result.history}
+        genes = list(FEATURES)
+    else:
+        history = result.history.join(personas.summary(result).drop("effective_personas"), on="generation")
+        tables = {"history": history, "niches": result.niches, "actions": result.actions,
+                  "personas": result.personas}
+        genes = [f"gene{i}" for i in range(result.world.genome_width)]
+    if result.snapshots:
+        rows = []
+        for g, genomes in sorted(result.snapshots.items()):
+            frame = pl.DataFrame(np.asarray(genomes), schema=genes, orient="row")
+            rows.append(frame.select(pl.lit(g).alias("generation"), pl.int_range(pl.len()).alias("agent"), pl.all()))
+        tables["snapshots"] = pl.concat(rows)
+    return tables
+
+
 def run_config(config: Any, out: str | Path, *, progress: bool = False, report: bool = True) -> Path:
-    """Run a ``RunConfig`` and write its tables, resolved config and report to ``out``.
+    """Run a ``RunConfig`` and write its tables (``run_tables``), resolved
+    config and report to ``out``.
 
     Examples
     --------
@@ -70,10 +114,6 @@ def run_config(config: Any, out: str | Path, *, progress: bool = False, report: 
     >>> sorted(p.name for p in d.iterdir())[:3]
     ['actions.parquet', 'config.toml', 'history.parquet']
     """
-    import numpy as np
-    import polars as pl
-
-    from . import personas
     from .io import atomic_write_text, write_table
 
     out = Path(out)
@@ -85,15 +125,7 @@ def run_config(config: Any, out: str | Path, *, progress: bool = False, report: 
             bar.close()
     resolved = config.to_toml()
     meta = config.as_dict()
-    history = result.history.join(personas.summary(result).drop("effective_personas"), on="generation")
-    tables = {"history": history, "niches": result.niches, "actions": result.actions, "personas": result.personas}
-    if result.snapshots:
-        rows = []
-        for g, genomes in sorted(result.snapshots.items()):
-            frame = pl.DataFrame(np.asarray(genomes), schema=[f"gene{i}" for i in range(genomes.shape[1])],
-                                 orient="row")
-            rows.append(frame.select(pl.lit(g).alias("generation"), pl.int_range(pl.len()).alias("agent"), pl.all()))
-        tables["snapshots"] = pl.concat(rows)
+    tables = run_tables(result)
     for name, frame in tables.items():
         write_table(frame, out / f"{name}.parquet", config=meta, seed=config.seed, status=result.status)
     atomic_write_text(out / "config.toml", resolved)
@@ -118,9 +150,9 @@ def _run(parser: argparse.ArgumentParser) -> Runner:
         run_config(config, out, progress=not args.no_progress, report=not args.no_report)
         import polars as pl
 
-        last = pl.read_parquet(out / "history.parquet").tail(1)
-        _print_table(last.select("generation", "gold_per_request", "proxy_per_request", "episode_length",
-                                 "farming_share", "effective_personas"))
+        from .experiments.reports import last_generation
+
+        _print_table(last_generation(pl.read_parquet(out / "history.parquet")))
         print(f"wrote {out}")
         return 0
 

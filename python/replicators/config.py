@@ -1,11 +1,13 @@
 """Run and sweep configs in TOML, validated before anything runs.
 
-A **run** config describes one ``evolve`` of a NicheWorld::
+A **run** config describes one ``evolve`` of a world: a NicheWorld or a
+Connect Four tournament::
 
     [run]
     population = 1000
     generations = 200
-    fitness = "rate"            # sum | rate | episode_rate
+    fitness = "rate"            # niche: sum | rate | episode_rate (default rate)
+                                # tournaments: moves | entropy | wins | win_rate (default moves)
     seed = 1
     threads = 2                 # optional: all cores
     snapshots = [0, 200]
@@ -19,12 +21,23 @@ A **run** config describes one ``evolve`` of a NicheWorld::
     rate = 0.2
     scale = 0.3
 
-    [run.options]               # NicheWorld options of evolve
-    entropy_bonus = 0.0
+    [run.options]               # the world's options of evolve
+    entropy_bonus = 0.0         # niche: initial_spread, entropy_bonus, specialist_threshold
+                                # tournaments: initial_spread
 
-    [world]                     # a preset, fields replaced; or a full world (niches, actions)
+    [world]                     # kind = niche (default) | knockout | round_robin
+    kind = "niche"              # a preset, fields replaced; or a full world (niches, actions)
     preset = "assistant"
     tradeoff = 2.0
+
+A Connect Four tournament is a ``[world]`` of kind ``knockout`` (keys
+``pressure``, ``strength_games``) or ``round_robin`` (``games_per_pair``,
+``strength_games``); see ``replicators.connect4``::
+
+    [world]
+    kind = "knockout"
+    pressure = 0.9
+    strength_games = 200
 
 A **sweep** config names a ready experiment and its keyword arguments::
 
@@ -39,9 +52,11 @@ A **sweep** config names a ready experiment and its keyword arguments::
     scale = 0.3
 
 Unknown keys, wrong types and out-of-range values raise ``ConfigError`` (or
-``UnknownNameError``) naming the TOML key, e.g. ``run.population``.
-``RunConfig.to_toml`` writes the resolved config (every default filled, the
-world written out in full): running it again gives the same numbers.
+``UnknownNameError``) naming the TOML key, e.g. ``run.population`` or
+``world.pressure``; ``run.fitness`` and ``run.options`` are checked against
+the world's kind. ``RunConfig.to_toml`` writes the resolved config (every
+default filled, the world's kind explicit and the world written out in
+full): running it again gives the same numbers.
 
 Examples
 --------
@@ -55,6 +70,13 @@ True
 Traceback (most recent call last):
 ...
 replicators.errors.ConfigError: run.population = 1 is invalid: expected an integer >= 2
+>>> ko = RunConfig.from_dict({"world": {"kind": "knockout", "pressure": 0.9}})
+>>> ko.world, ko.fitness
+(Knockout(pressure=0.9, strength_games=200), 'moves')
+>>> RunConfig.from_dict({"world": {"kind": "knockout", "tradeoff": 2.0}})
+Traceback (most recent call last):
+...
+replicators.errors.UnknownNameError: world.tradeoff is not a key of a knockout world: expected one of kind, pressure, strength_games
 """
 
 from __future__ import annotations
@@ -63,20 +85,26 @@ import inspect
 import json
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from . import _validate as v
+from . import connect4, niche
 from .errors import ConfigError, UnknownNameError
-from .niche import FITNESS, NicheWorld, _toml
+from .niche import NicheWorld, _toml
 from .selection import Mutation, Proportional, Selection, Threshold, Tournament, Truncation
 
-__all__ = ["RunConfig", "SweepConfig", "load_toml"]
+__all__ = ["WORLDS", "RunConfig", "SweepConfig", "load_toml"]
 
 _RUN_KEYS = ("population", "generations", "fitness", "seed", "threads", "snapshots", "out",
              "selection", "mutation", "options")
-_OPTION_KEYS = ("initial_spread", "entropy_bonus", "specialist_threshold")
+#: Checks of every option a world's ``evolve`` takes from a config (``initial`` is for the API).
+_OPTIONS: dict[str, Callable[[str, object], Any]] = {
+    "initial_spread": lambda key, x: v.at_least(key, x, 0.0),
+    "entropy_bonus": lambda key, x: v.at_least(key, x, 0.0),
+    "specialist_threshold": v.probability,
+}
 _SELECTIONS: dict[str, tuple[type, tuple[str, ...]]] = {
     "proportional": (Proportional, ("pressure", "standardize")),
     "tournament": (Tournament, ("size",)),
@@ -96,12 +124,12 @@ def load_toml(path: str | Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {e}") from None
 
 
-def _table(where: str, x: object, allowed: tuple[str, ...]) -> dict[str, Any]:
+def _table(where: str, x: object, allowed: tuple[str, ...], what: str = "a known key") -> dict[str, Any]:
     if not isinstance(x, Mapping):
         raise ConfigError(f"{where} = {x!r} is invalid: expected a table")
     for key in x:
         if key not in allowed:
-            raise UnknownNameError(f"{where}.{key} is not a known key: expected one of {', '.join(allowed)}")
+            raise UnknownNameError(f"{where}.{key} is not {what}: expected one of {', '.join(allowed)}")
     return dict(x)
 
 
@@ -134,9 +162,23 @@ def _mutation(where: str, x: object) -> Mutation:
         raise type(e)(str(e).replace("mutation.", f"{where}.", 1)) from None
 
 
-def _world(x: object) -> NicheWorld:
-    t = _table("world", x, ("preset", "niches", "actions", "capacity", "tradeoff", "requests_per_agent",
-                            "max_reroutes", "time_budget"))
+@dataclass(frozen=True)
+class _Kind:
+    """What a run config knows of one kind of world: its ``[world]`` keys,
+    how to build it from them and write it back, its fitness names and the
+    options its ``evolve`` takes."""
+
+    name: str
+    cls: type
+    keys: tuple[str, ...]
+    fitness: tuple[str, ...]
+    default_fitness: str
+    options: tuple[str, ...]
+    build: Callable[[dict[str, Any]], Any]
+    body: Callable[[Any], list[str]]
+
+
+def _niche_world(t: dict[str, Any]) -> NicheWorld:
     if "preset" in t:
         name = v.choice("world.preset", t.pop("preset"), ["assistant"])
         base = tomllib.loads(NicheWorld.preset(name).to_toml())
@@ -145,33 +187,88 @@ def _world(x: object) -> NicheWorld:
     return _prefixed("world", lambda: NicheWorld.from_dict(t, where="world"))
 
 
-def _world_toml(world: NicheWorld) -> str:
-    """The world's TOML nested under ``[world]``."""
-    out = ["[world]"]
+def _niche_body(world: NicheWorld) -> list[str]:
+    """The world's TOML with its tables nested under ``world.``."""
+    out = []
     for line in world.to_toml().splitlines():
-        if line.startswith("[[niches]]") or line.startswith("[[actions]]"):
+        if line.startswith(("[[niches]]", "[[actions]]")):
             line = "[[world." + line[2:]
         elif line.startswith("[niches."):
             line = "[world." + line[1:]
         out.append(line)
-    return "\n".join(out) + "\n"
+    return out
+
+
+def _tournament(name: str, cls: type) -> _Kind:
+    """A Connect Four format: its ``[world]`` keys are the dataclass fields."""
+    keys = tuple(f.name for f in fields(cls))
+    return _Kind(
+        name=name, cls=cls, keys=keys, fitness=connect4.FITNESS, default_fitness="moves", options=("initial_spread",),
+        build=lambda t: _prefixed("world", lambda: cls(**t)),
+        body=lambda world: [f"{k} = {_toml(getattr(world, k))}" for k in keys],
+    )
+
+
+#: The kinds of world a run config can name in ``world.kind``.
+WORLDS: dict[str, _Kind] = {
+    "niche": _Kind(
+        name="niche", cls=NicheWorld,
+        keys=("preset", "niches", "actions", "capacity", "tradeoff", "requests_per_agent", "max_reroutes",
+              "time_budget"),
+        fitness=niche.FITNESS, default_fitness="rate",
+        options=("initial_spread", "entropy_bonus", "specialist_threshold"),
+        build=_niche_world, body=_niche_body,
+    ),
+    "knockout": _tournament("knockout", connect4.Knockout),
+    "round_robin": _tournament("round_robin", connect4.RoundRobin),
+}
+
+
+def _kind_of(world: object) -> _Kind:
+    for kind in WORLDS.values():
+        if isinstance(world, kind.cls):
+            return kind
+    raise ConfigError(f"world = {world!r} is invalid: expected a NicheWorld, connect4.Knockout or connect4.RoundRobin")
+
+
+def _world(x: object) -> Any:
+    """The world a ``[world]`` table describes (``kind`` picks which)."""
+    if not isinstance(x, Mapping):
+        raise ConfigError(f"world = {x!r} is invalid: expected a table")
+    kind = WORLDS[v.choice("world.kind", x.get("kind", "niche"), WORLDS)]
+    t = _table("world", x, ("kind", *kind.keys), f"a key of a {kind.name} world")
+    t.pop("kind", None)
+    return kind.build(t)
+
+
+def _world_toml(world: Any) -> str:
+    """The world as a ``[world]`` table, its kind explicit."""
+    kind = _kind_of(world)
+    return "\n".join(["[world]", f"kind = {_toml(kind.name)}", *kind.body(world)]) + "\n"
 
 
 @dataclass(frozen=True, kw_only=True)
 class RunConfig:
-    """One evolve run of a NicheWorld, as a TOML file describes it (see module docs).
+    """One evolve run of a world, as a TOML file describes it (see module docs).
+
+    ``fitness`` defaults to the world's usual mode: ``rate`` for a
+    NicheWorld, ``moves`` for a Connect Four tournament.
 
     Examples
     --------
     >>> res = RunConfig(population=40, generations=2, seed=1).run()
     >>> res.history.height
     2
+    >>> RunConfig(world=connect4.RoundRobin(), fitness="rate")
+    Traceback (most recent call last):
+    ...
+    replicators.errors.UnknownNameError: run.fitness = 'rate' is not known: expected one of moves, entropy, wins, win_rate
     """
 
-    world: NicheWorld = field(default_factory=lambda: NicheWorld.preset("assistant"))
+    world: Any = field(default_factory=lambda: NicheWorld.preset("assistant"))
     population: int = 1000
     generations: int = 200
-    fitness: str = "rate"
+    fitness: str | None = None
     selection: Selection = field(default_factory=Proportional)
     mutation: Mutation = field(default_factory=lambda: Mutation(rate=0.2, scale=0.3))
     seed: int = 0
@@ -181,11 +278,12 @@ class RunConfig:
     out: str = "results/run"
 
     def __post_init__(self) -> None:
-        if not isinstance(self.world, NicheWorld):
-            raise ConfigError(f"world = {self.world!r} is invalid: expected a NicheWorld")
+        kind = _kind_of(self.world)
         v.integer("run.population", self.population, 2)
         v.integer("run.generations", self.generations, 1)
-        v.choice("run.fitness", self.fitness, FITNESS)
+        if self.fitness is None:
+            object.__setattr__(self, "fitness", kind.default_fitness)
+        v.choice("run.fitness", self.fitness, kind.fitness)
         v.seed("run.seed", self.seed)
         v.optional_integer("run.threads", self.threads, 1)
         if isinstance(self.snapshots, str) or not all(
@@ -194,14 +292,8 @@ class RunConfig:
             raise ConfigError(f"run.snapshots = {self.snapshots!r} is invalid: expected a list of generations")
         object.__setattr__(self, "snapshots", tuple(sorted({
             v.integer("run.snapshots", g, 0, self.generations) for g in self.snapshots})))
-        opts = _table("run.options", self.options, _OPTION_KEYS)
-        for key in ("initial_spread", "entropy_bonus"):
-            if key in opts:
-                opts[key] = v.at_least(f"run.options.{key}", opts[key], 0.0)
-        if "specialist_threshold" in opts:
-            opts["specialist_threshold"] = v.probability("run.options.specialist_threshold",
-                                                         opts["specialist_threshold"])
-        object.__setattr__(self, "options", opts)
+        opts = _table("run.options", self.options, kind.options, f"an option of a {kind.name} world")
+        object.__setattr__(self, "options", {k: _OPTIONS[k](f"run.options.{k}", x) for k, x in opts.items()})
         if not isinstance(self.out, str) or not self.out:
             raise ConfigError(f"run.out = {self.out!r} is invalid: expected a folder path")
 
@@ -235,7 +327,7 @@ class RunConfig:
         return RunConfig.from_dict(tomllib.loads(text))
 
     def to_toml(self) -> str:
-        """The resolved config: every value explicit, the world in full."""
+        """The resolved config: every value explicit, the world (and its kind) in full."""
         lines = ["[run]"]
         lines += [f"{k} = {_toml(getattr(self, k))}" for k in ("population", "generations", "fitness", "seed")]
         if self.threads is not None:
@@ -254,7 +346,8 @@ class RunConfig:
         return tomllib.loads(self.to_toml())
 
     def run(self, progress: Callable[[int], object] | None = None) -> Any:
-        """Evolve as configured; returns the NicheResult."""
+        """Evolve as configured; returns the world's result (``NicheResult``
+        or ``connect4_result.TournamentResult``)."""
         from .evolve import evolve
 
         return evolve(self.world, population=self.population, generations=self.generations, fitness=self.fitness,
@@ -347,6 +440,9 @@ class SweepConfig:
             if "world" not in inspect.signature(fn).parameters:
                 raise UnknownNameError(f"world is not a table of {name}: it builds its own worlds")
             kwargs["world"] = _world(top["world"])
+            if not isinstance(kwargs["world"], NicheWorld):
+                raise ConfigError(f"world.kind = {_kind_of(kwargs['world']).name!r} is invalid: "
+                                  f"{name} takes a niche world")
         return SweepConfig(experiment=name, kwargs=kwargs, out=out)
 
     @staticmethod

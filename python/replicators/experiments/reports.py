@@ -27,7 +27,7 @@ from .niche_runs import HEADLINE, LABELS
 from .phase_diagram import divergence
 from .sweep import SweepResult
 
-__all__ = ["REPORTS", "build_report", "headline_metrics", "sum_vs_rate_findings"]
+__all__ = ["REPORTS", "build_report", "headline_metrics", "last_generation", "run_report", "sum_vs_rate_findings"]
 
 SUMMARY = ("gold_per_request", "episode_length", "farming_share", "effective_personas", "niche_coverage")
 #: The Connect Four story's measures.
@@ -218,19 +218,64 @@ def build_report(res: Any) -> Report:
     return rep
 
 
+#: The last-generation measures of one run, per kind of world (those the history has).
+RUN_LAST = {
+    "niche": ("gold_per_request", "proxy_per_request", "episode_length", "farming_share", "effective_personas",
+              "niche_coverage", "kl_from_initial"),
+    "connect4": ("game_length", "immediate_win_rate", "block_rate", "strength_vs_random", "strength_vs_greedy"),
+}
+
+
+def _run_world(history: pl.DataFrame) -> str:
+    """Which kind of world a run's history comes from (``RUN_LAST``'s keys)."""
+    return "connect4" if "game_length" in history.columns else "niche"
+
+
+def last_generation(history: pl.DataFrame) -> pl.DataFrame:
+    """The last row of a run's history, with the measures its world is read by.
+
+    Examples
+    --------
+    >>> import replicators as r
+    >>> from replicators import connect4
+    >>> res = r.evolve(connect4.Knockout(), population=10, generations=2, fitness="moves")
+    >>> last_generation(res.history).columns[:3]
+    ['generation', 'game_length', 'immediate_win_rate']
+    """
+    return history.tail(1).select("generation", *(c for c in RUN_LAST[_run_world(history)] if c in history.columns))
+
+
+def _mean_weights(history: pl.DataFrame) -> pl.DataFrame:
+    """The ``weight_<feature>`` columns as long rows (generation, feature, mean_weight)."""
+    weights = [c for c in history.columns if c.startswith("weight_")]
+    return (history.unpivot(index="generation", on=weights, variable_name="feature", value_name="mean_weight")
+            .with_columns(pl.col("feature").str.strip_prefix("weight_")))
+
+
 def run_report(tables: dict[str, pl.DataFrame], config_text: str = "") -> Report:
-    """The report of one run written by ``replicators run`` (its tables by name)."""
+    """The report of one run written by ``replicators run`` (its tables by name):
+    a NicheWorld's or a Connect Four tournament's."""
     history = tables["history"]
-    rep = Report("One run", intro="Tables and charts of a single evolve run; the resolved config is below.")
-    last = history.tail(1)
-    cols = [c for c in ("gold_per_request", "proxy_per_request", "episode_length", "farming_share",
-                        "effective_personas", "niche_coverage", "kl_from_initial") if c in last.columns]
-    rep.add_table("Last generation", last.select("generation", *cols))
-    rep.add_chart("trajectories", charts.trajectories(history, [c for c in cols if c != "kl_from_initial"][:4]),
-                  "Drag on the bottom strip to zoom on generations.")
-    if "personas" in tables:
-        rep.add_chart("personas", charts.persona_shares(tables["personas"]), "Persona shares (niche:behaviour).")
-    rep.add_chart("gold_vs_kl", charts.gold_vs_kl(history), "Proxy and gold per request against sqrt(KL).")
+    world = _run_world(history)
+    what = "a Connect Four tournament" if world == "connect4" else "a NicheWorld"
+    rep = Report("One run", intro=f"Tables and charts of a single evolve run of {what}; the resolved config "
+                                  "is below.")
+    last = last_generation(history)
+    rep.add_table("Last generation", last)
+    if world == "connect4":
+        rep.add_chart("trajectories", charts.trajectories(history, list(CONNECT4)),
+                      "immediate_win_rate = P(plays the win | one exists); block_rate = P(blocks | must); "
+                      "strength = win rate against the greedy bot. Drag on the bottom strip to zoom.")
+        rep.add_chart("weights", charts.trajectories(_mean_weights(history), ["mean_weight"], by=["feature"]),
+                      "Mean feature weight of the population per generation (the bias weight cancels in the "
+                      "softmax: a gauge of drift without selection).")
+    else:
+        cols = [c for c in last.columns if c not in ("generation", "kl_from_initial")]
+        rep.add_chart("trajectories", charts.trajectories(history, cols[:4]),
+                      "Drag on the bottom strip to zoom on generations.")
+        if "personas" in tables:
+            rep.add_chart("personas", charts.persona_shares(tables["personas"]), "Persona shares (niche:behaviour).")
+        rep.add_chart("gold_vs_kl", charts.gold_vs_kl(history), "Proxy and gold per request against sqrt(KL).")
     if config_text:
         rep.add_text("Config", config_text)
     return rep
