@@ -50,10 +50,12 @@ pub fn reproduce(
     next: &mut Vec<f64>,
 ) {
     next.resize(parents.len() * width, 0.0);
+    // The streams' common prefix is hashed once (same streams as `rng::stream`).
+    let key = rng::key(seed, &[domain::MUTATION, generation]);
     next.par_chunks_mut(width.max(1)).zip(parents.par_iter()).enumerate().for_each(|(i, (child, &p))| {
         let p = p as usize;
         child.copy_from_slice(&genomes[p * width..(p + 1) * width]);
-        let mut r = rng::stream(seed, &[domain::MUTATION, generation, i as u64]);
+        let mut r = rng::substream(key, &[i as u64]);
         mutation.apply(child, &mut r);
     });
 }
