@@ -30,6 +30,7 @@
 //!   per kind of ending (a mispredicted branch costs more than the
 //!   arithmetic), and an agent's totals stay in registers for its round.
 
+use rand::Rng as _;
 use rand_distr::{Binomial, Distribution};
 use rayon::prelude::*;
 
@@ -183,6 +184,7 @@ struct Chunk {
     sorted: Vec<u32>,
     /// Start of each bin in `sorted` (bins + 1 entries).
     bin_start: Vec<u32>,
+    cursor: Vec<u32>,
     /// The queue of the agent being served: its fresh requests, then those
     /// routed to it, then the follow-ups its users bring back.
     work: Vec<u16>,
@@ -329,6 +331,31 @@ impl Context<'_> {
         *st = s;
     }
 
+    /// Read a word of every cache line that serving the chunk's agents with
+    /// routed requests will read, all at once. After round 0 these agents
+    /// are scattered, so each would otherwise wait for its memory in turn;
+    /// independent loads let the memory system fetch them together.
+    fn touch(&self, first: usize, start: &[u32], st: &[AgentStats], rngs: &[Rng]) {
+        let (k, a) = (self.k, self.a);
+        let t = self.tables;
+        let mut acc = 0u64;
+        for j in 0..st.len() {
+            let i = first + j;
+            if start[i] == start[i + 1] {
+                continue;
+            }
+            let (row, last) = (i * k * a, (i + 1) * k * a - 1);
+            for x in (row..last).step_by(8) {
+                acc ^= t.cumulative[x];
+            }
+            acc ^= t.cumulative[last] ^ t.skill[i * k] ^ t.skill[i * k + k - 1];
+            acc ^= t.entropy[i * k].to_bits() ^ t.entropy[i * k + k - 1].to_bits();
+            acc ^= st[j].steps ^ st[j].episodes;
+            acc ^= std::hint::black_box(&rngs[j]).clone().next_u64();
+        }
+        std::hint::black_box(acc);
+    }
+
     /// A request the agent has no time left for: sent on, or dropped.
     #[cold]
     fn refuse(&self, i: usize, k: usize, tries: u8, c: &mut Chunk, rng: &mut Rng) {
@@ -351,13 +378,7 @@ impl Context<'_> {
 
 /// Sort a chunk's outbox by routing bin (stable), local targets packed in.
 fn sort_outbox(c: &mut Chunk, bins: usize) {
-    let Chunk {
-        out,
-        sent,
-        sorted,
-        bin_start,
-        ..
-    } = c;
+    let Chunk { out, sent, sorted, bin_start, cursor, .. } = c;
     bin_start.clear();
     bin_start.resize(bins + 1, 0);
     for r in &out[..*sent] {
@@ -367,7 +388,8 @@ fn sort_outbox(c: &mut Chunk, bins: usize) {
         bin_start[b + 1] += bin_start[b];
     }
     sorted.resize(*sent, 0);
-    let mut cursor = bin_start[..bins].to_vec();
+    cursor.clear();
+    cursor.extend_from_slice(&bin_start[..bins]);
     for r in &out[..*sent] {
         let b = r.target as usize / BIN;
         sorted[cursor[b] as usize] = ((r.target as usize - b * BIN) as u32) << 16 | r.entry as u32;
@@ -507,6 +529,8 @@ pub fn run(
     let mut round = 0u64;
     loop {
         let (fresh, start, queue) = (&s.fresh, &s.start, &s.queue);
+        // After the first rounds few agents have work, scattered in memory.
+        let sparse = round > 0 && queue.len() < n / 2;
         stats
             .par_chunks_mut(CHUNK)
             .zip(s.rngs.par_chunks_mut(CHUNK))
@@ -514,6 +538,9 @@ pub fn run(
             .enumerate()
             .for_each(|(ci, ((st, rngs), chunk))| {
                 chunk.sent = 0;
+                if sparse {
+                    ctx.touch(ci * CHUNK, start, st, rngs);
+                }
                 for (j, (slot, rng)) in st.iter_mut().zip(rngs).enumerate() {
                     let i = ci * CHUNK + j;
                     let f = if round == 0 { fresh[i] } else { 0 };
