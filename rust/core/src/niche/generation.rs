@@ -452,6 +452,11 @@ fn route(n: usize, chunks: &[Chunk], start: &mut [u32], queue: &mut Vec<u16>) ->
         .zip(parts.into_par_iter())
         .enumerate()
         .for_each(|(b, (st, q))| {
+            if base[b] == base[b + 1] {
+                // Nothing for this bin's agents.
+                st.iter_mut().for_each(|x| *x = base[b] as u32);
+                return;
+            }
             st.iter_mut().for_each(|x| *x = 0);
             fn of(c: &Chunk, b: usize) -> &[u32] {
                 &c.sorted[c.bin_start[b] as usize..c.bin_start[b + 1] as usize]
@@ -538,8 +543,15 @@ pub fn run(
             .enumerate()
             .for_each(|(ci, ((st, rngs), chunk))| {
                 chunk.sent = 0;
+                let (first, end) = (ci * CHUNK, ci * CHUNK + st.len());
+                if round > 0 && start[first] == start[end] {
+                    // Nothing was routed to this chunk: in the last rounds,
+                    // most chunks.
+                    sort_outbox(chunk, bins);
+                    return;
+                }
                 if sparse {
-                    ctx.touch(ci * CHUNK, start, st, rngs);
+                    ctx.touch(first, start, st, rngs);
                 }
                 for (j, (slot, rng)) in st.iter_mut().zip(rngs).enumerate() {
                     let i = ci * CHUNK + j;
