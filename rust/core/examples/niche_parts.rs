@@ -36,6 +36,10 @@ fn main() {
             reproduce(&genomes, w.genome_width(), &p, &Mutation { rate: 0.05, scale: 0.1 }, 1, g, &mut next);
             let t5 = Instant::now();
             let steps: u64 = tally.steps.iter().sum();
+            let episodes: u64 = tally.episodes.iter().sum();
+            let declined: u64 = tally.declined.iter().sum();
+            let follow: u64 = tally.follow_ups.iter().sum();
+            if g == 0 { println!("episodes {episodes} declined {declined} follow_ups {follow}"); }
             let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
             println!("steps {steps} prepare {:.1} run {:.1} ({:.1} ns/step) record {:.1} select {:.1} reproduce {:.1} ms",
                 ms(t0, t1), ms(t1, t2), ms(t1, t2) * 1e6 / steps as f64, ms(t2, t3), ms(t3, t4), ms(t4, t5));

@@ -50,11 +50,27 @@ pub fn reproduce(
     next: &mut Vec<f64>,
 ) {
     next.resize(parents.len() * width, 0.0);
-    next.par_chunks_mut(width.max(1)).zip(parents.par_iter()).enumerate().for_each(|(i, (child, &p))| {
-        let p = p as usize;
-        child.copy_from_slice(&genomes[p * width..(p + 1) * width]);
-        let mut r = rng::stream(seed, &[domain::MUTATION, generation, i as u64]);
-        mutation.apply(child, &mut r);
+    // The streams' common prefix is hashed once (same streams as `rng::stream`).
+    let key = rng::key(seed, &[domain::MUTATION, generation]);
+    const BLOCK: usize = 16;
+    let width1 = width.max(1);
+    next.par_chunks_mut(width1 * BLOCK).zip(parents.par_chunks(BLOCK)).enumerate().for_each(|(b, (children, ps))| {
+        // Read the block's parents together first: they are scattered in
+        // memory, and fetched one child at a time each would wait in turn.
+        if width > 0 {
+            let mut acc = 0.0;
+            for &p in ps {
+                let row = &genomes[p as usize * width..(p as usize + 1) * width];
+                acc += row.iter().step_by(8).sum::<f64>() + row[width - 1];
+            }
+            std::hint::black_box(acc);
+        }
+        for (j, (child, &p)) in children.chunks_mut(width1).zip(ps).enumerate() {
+            let p = p as usize;
+            child.copy_from_slice(&genomes[p * width..(p + 1) * width]);
+            let mut r = rng::substream(key, &[(b * BLOCK + j) as u64]);
+            mutation.apply(child, &mut r);
+        }
     });
 }
 

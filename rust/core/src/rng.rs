@@ -47,11 +47,28 @@ fn mix(mut z: u64) -> u64 {
 /// The stream at `path` under `seed`: a generator whose numbers depend only
 /// on (seed, path).
 pub fn stream(seed: u64, path: &[u64]) -> Rng {
-    let mut key = mix(seed);
+    Rng::seed_from_u64(key(seed, path))
+}
+
+/// The key of the stream at `path` under `seed`; `substream(key(seed, p),
+/// q)` is `stream(seed, p ++ q)`. Loops that open many streams under one
+/// prefix, e.g. one per agent of a generation, hash the prefix once.
+pub fn key(seed: u64, path: &[u64]) -> u64 {
+    extend(mix(seed), path)
+}
+
+/// The stream at `path` below a prefix's `key` (see `key`).
+#[inline]
+pub fn substream(key: u64, path: &[u64]) -> Rng {
+    Rng::seed_from_u64(extend(key, path))
+}
+
+#[inline]
+fn extend(mut key: u64, path: &[u64]) -> u64 {
     for &p in path {
         key = mix(key ^ mix(p.wrapping_add(0x632B_E59B_D9B4_E019)));
     }
-    Rng::seed_from_u64(key)
+    key
 }
 
 /// A uniform draw in [0, 1) with 53 random bits.
@@ -71,6 +88,21 @@ pub fn bernoulli(rng: &mut Rng, p: f64) -> bool {
 pub fn below(rng: &mut Rng, n: u64) -> u64 {
     debug_assert!(n > 0);
     let mut m = (rng.next_u64() as u128) * (n as u128);
+    if (m as u64) < n {
+        let threshold = n.wrapping_neg() % n;
+        while (m as u64) < threshold {
+            m = (rng.next_u64() as u128) * (n as u128);
+        }
+    }
+    (m >> 64) as u64
+}
+
+/// `below(rng, n)` whose first 64-bit draw is `first`: a draw the caller
+/// already took from `rng` and used for nothing else. Exact, like `below`.
+#[inline]
+pub fn below_from(rng: &mut Rng, first: u64, n: u64) -> u64 {
+    debug_assert!(n > 0);
+    let mut m = (first as u128) * (n as u128);
     if (m as u64) < n {
         let threshold = n.wrapping_neg() % n;
         while (m as u64) < threshold {
@@ -112,6 +144,23 @@ pub fn categorical(rng: &mut Rng, weights: &[f64], total: f64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn substreams_continue_their_prefix() {
+        let k = key(7, &[1, 2]);
+        assert_eq!(substream(k, &[3]).next_u64(), stream(7, &[1, 2, 3]).next_u64());
+        assert_eq!(substream(k, &[]).next_u64(), stream(7, &[1, 2]).next_u64());
+    }
+
+    #[test]
+    fn below_from_matches_below() {
+        let mut a = stream(3, &[]);
+        let mut b = stream(3, &[]);
+        for n in [1u64, 2, 3, 7, 99_999, 1 << 40, u64::MAX / 3 * 2] {
+            let first = b.next_u64();
+            assert_eq!(below(&mut a, n), below_from(&mut b, first, n));
+        }
+    }
 
     #[test]
     fn streams_are_reproducible_and_distinct() {

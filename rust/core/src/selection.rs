@@ -4,8 +4,13 @@
 //! Every scheme draws all parents from one stream per generation, in a fixed
 //! order, so results do not depend on the thread count.
 
+use rayon::prelude::*;
+
 use crate::error::{check, Error, Result};
 use crate::rng::{self, Rng};
+
+/// Smallest piece of parallel work in selection (smaller populations run serially).
+const PAR_MIN: usize = 4096;
 
 /// A selection scheme (SPEC section 1, "Selection").
 #[derive(Debug, Clone, PartialEq)]
@@ -94,17 +99,20 @@ impl Selection {
             Selection::Proportional { pressure, standardize } => {
                 let z = if standardize { standardized(fitness) } else { fitness.to_vec() };
                 let top = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-                let mut cumulative = Vec::with_capacity(n);
+                // Weights in parallel, their running total in order; draws
+                // in order, searches in parallel: the same numbers at any
+                // thread count.
+                let mut cumulative: Vec<f64> =
+                    z.par_iter().with_min_len(PAR_MIN).map(|&zi| (pressure * (zi - top)).exp()).collect();
                 let mut total = 0.0;
-                for &zi in &z {
-                    total += (pressure * (zi - top)).exp();
-                    cumulative.push(total);
+                for c in &mut cumulative {
+                    total += *c;
+                    *c = total;
                 }
-                (0..offspring)
-                    .map(|_| {
-                        let u = rng::uniform(rng) * total;
-                        cumulative.partition_point(|&c| c <= u).min(n - 1) as u32
-                    })
+                let u: Vec<f64> = (0..offspring).map(|_| rng::uniform(rng) * total).collect();
+                u.par_iter()
+                    .with_min_len(PAR_MIN)
+                    .map(|&u| cumulative.partition_point(|&c| c <= u).min(n - 1) as u32)
                     .collect()
             }
             Selection::Tournament { size } => (0..offspring)

@@ -192,7 +192,7 @@ mod tests {
             let x = e.proxy / e.steps as f64;
             rate += x;
             rate2 += x * x;
-            solved += (e.end == End::Solved) as u8 as f64;
+            solved += (e.end() == End::Solved) as u8 as f64;
         }
         let nf = n as f64;
         let se = |s: f64, s2: f64| ((s2 / nf - (s / nf).powi(2)) / nf).sqrt();

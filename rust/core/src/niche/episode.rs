@@ -26,6 +26,8 @@ pub struct Step {
     /// before any skill check.
     pub skilled: bool,
     pub reroute: bool,
+    /// Skilled and ending: its success solves the request.
+    pub solves: bool,
 }
 
 /// The world flattened for the step loop: `steps[k * A + a]`, plus each
@@ -54,6 +56,7 @@ impl Rules {
                     ends: act.ends,
                     skilled: act.skilled && !act.reroute,
                     reroute: act.reroute,
+                    solves: act.skilled && act.ends && !act.reroute,
                 });
             }
         }
@@ -105,18 +108,47 @@ pub enum End {
     Declined,
 }
 
+/// An episode's outcome as flags, so that the caller's bookkeeping is
+/// arithmetic rather than a branch per kind of ending (see `End`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Episode {
     pub steps: u32,
     pub proxy: f64,
     pub gold: f64,
-    pub end: End,
+    /// The last action ended the episode (a decline, or an ending action
+    /// that did not fail).
+    pub ended: bool,
+    /// The last action was a skilled ending action that succeeded.
+    pub solved: bool,
+    pub declined: bool,
+    /// The user left (only meaningful when the episode did not end).
+    pub left: bool,
     pub follow_up: bool,
+    /// 64 random bits drawn by the last step that a declined episode never
+    /// read (its leave and follow-up draws do not apply): the first draw of
+    /// the request's next target, so a decline costs no extra draw.
+    pub spare: u64,
+}
+
+impl Episode {
+    pub fn end(&self) -> End {
+        if self.declined {
+            End::Declined
+        } else if self.solved {
+            End::Solved
+        } else if self.ended {
+            End::Ended
+        } else if self.left {
+            End::Left
+        } else {
+            End::Capped
+        }
+    }
 }
 
 /// Run one episode of niche `k`. `cumulative` is the agent's row for k,
 /// `cap` >= 1 the step cap; `action_steps[a]` counts the steps per action.
-#[inline]
+#[inline(always)]
 pub fn run(
     rules: &Rules,
     k: usize,
@@ -141,17 +173,17 @@ pub fn run(
         let ended = s.reroute | (s.ends & !failed);
         let left = (y & LOW) >= patience;
         if ended | left | (steps >= cap) {
-            let end = if s.reroute {
-                End::Declined
-            } else if ended {
-                if s.skilled { End::Solved } else { End::Ended }
-            } else if left {
-                End::Left
-            } else {
-                End::Capped
+            return Episode {
+                steps,
+                proxy,
+                gold,
+                ended,
+                solved: s.solves & !failed,
+                declined: s.reroute,
+                left,
+                follow_up: ended & ((y >> 32) < s.follow_up),
+                spare: y,
             };
-            let follow_up = ended && !s.reroute && (y >> 32) < s.follow_up;
-            return Episode { steps, proxy, gold, end, follow_up };
         }
     }
 }
@@ -185,7 +217,7 @@ mod tests {
         let mut total = 0.0;
         for _ in 0..n {
             let e = run(&rules, 0, &cum, 0, 20, &mut r, &mut counts);
-            assert!(matches!(e.end, End::Left | End::Capped));
+            assert!(matches!(e.end(), End::Left | End::Capped));
             assert!((e.proxy - 0.25 * e.steps as f64).abs() < 1e-9);
             total += e.steps as f64;
         }

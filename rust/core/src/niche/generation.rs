@@ -11,29 +11,41 @@
 //!   stream. Each request's niche (by demand) is drawn by the agent that
 //!   receives it: requests are exchangeable, so this is the same law.
 //! * Rounds. In round r every agent with work serves its queue, in order,
-//!   from its own stream (seed, EPISODE, generation, agent, r): first the
-//!   requests routed to it, then the follow-ups its users bring back (the
-//!   same user returning later, same niche, same agent). A declined request,
-//!   or one refused because the agent spent its `time_budget`, goes to
-//!   another agent drawn uniformly from the other N - 1 (by the sender's
-//!   stream) for round r + 1; a request already sent on `max_reroutes` times
-//!   is unserved instead. Rounds repeat until nothing is in transit.
+//!   from its own stream (seed, EPISODE, generation, agent), which carries
+//!   on from one round to the next: first its fresh requests (round 0),
+//!   then the requests routed to it, then the follow-ups its users bring
+//!   back (the same user returning later, same niche, same agent). A
+//!   declined request, or one refused because the agent spent its
+//!   `time_budget`, goes to another agent drawn uniformly from the other
+//!   N - 1 (by the sender's stream) for round r + 1; a request already sent
+//!   on `max_reroutes` times is unserved instead. Rounds repeat until
+//!   nothing is in transit.
 //! * Agents are processed in fixed chunks of `CHUNK` in parallel; each
-//!   chunk owns its tallies and its outbox, merged in chunk order. So the
-//!   thread count never changes a number.
+//!   chunk owns its tallies and its outbox, merged in chunk order. Routed
+//!   requests are delivered in parallel over bins of `BIN` agents, each
+//!   agent's queue in sending order. So the thread count never changes a
+//!   number.
+//! * Speed. Episodes are short (a few steps), so the per-episode
+//!   bookkeeping is arithmetic on the episode's flags rather than a branch
+//!   per kind of ending (a mispredicted branch costs more than the
+//!   arithmetic), and an agent's totals stay in registers for its round.
 
+use rand::Rng as _;
 use rand_distr::{Binomial, Distribution};
 use rayon::prelude::*;
 
-use super::episode::{self, End, Rules};
+use super::episode::{self, Rules};
 use super::genome::Tables;
 use super::world::World;
-use crate::rng::{self, domain};
+use crate::rng::{self, domain, Rng};
 
 /// Agents per unit of parallel work (fixed: results do not depend on threads).
 pub const CHUNK: usize = 256;
 /// Agents per arrival block.
 pub const ARRIVAL_BLOCK: usize = 4096;
+/// Agents per routing bin (the unit of parallel work when delivering
+/// rerouted requests; local targets must fit in 16 bits).
+pub const BIN: usize = 1024;
 
 /// What one agent did in the generation; fitness is computed from this.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -134,38 +146,78 @@ impl Tally {
 }
 
 /// A request in transit to another agent.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Routed {
     target: u32,
-    niche: u8,
-    /// Times it has been sent on so far.
-    tries: u8,
+    /// Queue entry: niche | tries << 8 (tries: times it has been sent on).
+    entry: u16,
 }
 
+/// What one chunk of agents counted, per niche (summed over chunks in chunk
+/// order at the end of the generation).
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    fresh: u64,
+    follow_ups: u64,
+    episodes: u64,
+    solved: u64,
+    declined: u64,
+    refused: u64,
+    unserved: u64,
+    proxy: f64,
+    gold: f64,
+}
+
+/// A chunk's tallies and buffers, kept from one generation to the next.
 #[derive(Debug, Default)]
 struct Chunk {
-    tally: Tally,
-    outbox: Vec<Routed>,
-    follow_ups: Vec<u8>,
+    counts: Vec<Counts>,
+    /// [K x A] steps per action.
+    action_steps: Vec<u64>,
+    /// The first `sent` entries: requests this chunk sent on in this round,
+    /// in the order they were sent. The buffer is longer than `sent`, so
+    /// each episode writes a slot and counts it only if it declined.
+    out: Vec<Routed>,
+    sent: usize,
+    /// `out[..sent]` sorted by routing bin (stable); within bin b the
+    /// entries are `(target - b * BIN) << 16 | entry`.
+    sorted: Vec<u32>,
+    /// Start of each bin in `sorted` (bins + 1 entries).
+    bin_start: Vec<u32>,
+    cursor: Vec<u32>,
+    /// The queue of the agent being served: its fresh requests, then those
+    /// routed to it, then the follow-ups its users bring back.
+    work: Vec<u16>,
 }
 
 /// Buffers reused from one generation to the next (no allocation per request).
 #[derive(Debug, Default)]
 pub struct Scratch {
     fresh: Vec<u32>,
-    offsets: Vec<u32>,
-    cursor: Vec<u32>,
+    /// Agent i's routed requests this round are `queue[start[i]..start[i + 1]]`.
+    start: Vec<u32>,
     queue: Vec<u16>,
-    routed: Vec<Routed>,
+    /// Each agent's stream for the generation (seed, EPISODE, generation, i),
+    /// carried from one round to the next.
+    rngs: Vec<Rng>,
     chunks: Vec<Chunk>,
 }
 
 impl Scratch {
-    /// Bytes held per agent-sized buffer (for memory accounting).
+    /// Bytes held by the per-agent and per-request buffers (for memory accounting).
     pub fn bytes(&self) -> usize {
-        4 * (self.fresh.capacity() + self.offsets.capacity() + self.cursor.capacity())
+        4 * (self.fresh.capacity() + self.start.capacity())
             + 2 * self.queue.capacity()
-            + 8 * self.routed.capacity()
+            + std::mem::size_of::<Rng>() * self.rngs.capacity()
+            + self
+                .chunks
+                .iter()
+                .map(|c| {
+                    std::mem::size_of::<Routed>() * c.out.capacity()
+                        + 4 * c.sorted.capacity()
+                        + 2 * c.work.capacity()
+                })
+                .sum::<usize>()
     }
 }
 
@@ -177,88 +229,171 @@ struct Context<'a> {
     n: usize,
     budget: u64,
     max_reroutes: u8,
-    seed: u64,
-    generation: u64,
+}
+
+/// Grow a buffer so that index `len` can be written.
+#[inline(always)]
+fn room<T: Copy + Default>(buf: &mut Vec<T>, len: usize) {
+    if len >= buf.len() {
+        buf.resize(2 * len + 64, T::default());
+    }
 }
 
 impl Context<'_> {
-    /// Serve everything queued on agent `i` in this round.
-    fn serve_agent(&self, i: usize, round: u64, fresh: u32, incoming: &[u16], st: &mut AgentStats, chunk: &mut Chunk) {
-        if fresh == 0 && incoming.is_empty() {
-            return;
+    /// Serve everything queued on agent `i` in this round: `fresh` new
+    /// requests (round 0), the routed `incoming`, then the follow-ups.
+    ///
+    /// `A` is the number of actions when it is a compile-time constant (the
+    /// step loop then unrolls the action draw), or 0 to read it at run time.
+    fn serve_agent<const A: usize>(
+        &self,
+        i: usize,
+        fresh: u32,
+        incoming: &[u16],
+        st: &mut AgentStats,
+        rng: &mut Rng,
+        c: &mut Chunk,
+    ) {
+        let (k_all, a_all) = (self.k, if A == 0 { self.a } else { A });
+        let fresh = fresh as usize;
+        let mut len = fresh + incoming.len();
+        room(&mut c.work, len);
+        for q in &mut c.work[..fresh] {
+            let k = self.rules.draw_niche(rng);
+            c.counts[k].fresh += 1;
+            *q = k as u16;
         }
-        let mut rng = rng::stream(self.seed, &[domain::EPISODE, self.generation, i as u64, round]);
-        for _ in 0..fresh {
-            let k = self.rules.draw_niche(&mut rng);
-            chunk.tally.requests[k] += 1;
-            self.serve(i, k, 0, st, chunk, &mut rng);
-        }
-        for &q in incoming {
-            self.serve(i, (q & 0xFF) as usize, (q >> 8) as u8, st, chunk, &mut rng);
-        }
-        let mut next = 0;
-        while next < chunk.follow_ups.len() {
-            let k = chunk.follow_ups[next] as usize;
-            next += 1;
-            self.serve(i, k, 0, st, chunk, &mut rng);
-        }
-        chunk.follow_ups.clear();
-    }
-
-    #[inline]
-    fn serve(&self, i: usize, k: usize, tries: u8, st: &mut AgentStats, chunk: &mut Chunk, rng: &mut rng::Rng) {
-        if st.steps >= self.budget {
-            chunk.tally.refused[k] += 1;
-            self.forward(i, k, tries, chunk, rng);
-            return;
-        }
-        let cap = (self.rules.max_steps[k] as u64).min(self.budget - st.steps) as u32;
-        let row = (i * self.k + k) * self.a;
-        let cumulative = &self.tables.cumulative[row..row + self.a];
-        let skill = self.tables.skill[i * self.k + k];
-        let action_steps = &mut chunk.tally.action_steps[k * self.a..(k + 1) * self.a];
-        let e = episode::run(self.rules, k, cumulative, skill, cap, rng, action_steps);
-        let h = self.tables.entropy[i * self.k + k];
-        let steps = e.steps as u64;
-        st.proxy += e.proxy;
-        st.gold += e.gold;
-        st.steps += steps;
-        st.episodes += 1;
-        st.entropy_steps += h * e.steps as f64;
-        st.entropy_episodes += h;
-        st.episode_rate += e.proxy / e.steps as f64;
-        let t = &mut chunk.tally;
-        t.episodes[k] += 1;
-        t.steps[k] += steps;
-        t.proxy[k] += e.proxy;
-        t.gold[k] += e.gold;
-        match e.end {
-            End::Solved => t.solved[k] += 1,
-            End::Declined => {
-                t.declined[k] += 1;
-                self.forward(i, k, tries, chunk, rng);
+        c.work[fresh..len].copy_from_slice(incoming);
+        // The agent's totals live in registers for the round.
+        let mut s = *st;
+        let n1 = self.n as u64 - 1;
+        let mut pos = 0;
+        while pos < len {
+            let q = c.work[pos];
+            pos += 1;
+            let k = (q & 0xFF) as usize;
+            let tries = (q >> 8) as u8;
+            if s.steps >= self.budget {
+                c.counts[k].refused += 1;
+                self.refuse(i, k, tries, c, rng);
+                continue;
             }
-            _ => {}
+            let cap = (self.rules.max_steps[k] as u64).min(self.budget - s.steps) as u32;
+            let at = i * k_all + k;
+            let row = at * a_all;
+            let e = episode::run(
+                self.rules,
+                k,
+                &self.tables.cumulative[row..row + a_all],
+                self.tables.skill[at],
+                cap,
+                rng,
+                &mut c.action_steps[k * a_all..(k + 1) * a_all],
+            );
+            let h = self.tables.entropy[at];
+            let steps = e.steps as f64;
+            s.proxy += e.proxy;
+            s.gold += e.gold;
+            s.steps += e.steps as u64;
+            s.episodes += 1;
+            s.entropy_steps += h * steps;
+            s.entropy_episodes += h;
+            s.episode_rate += e.proxy / steps;
+            let sent_on = e.declined & (tries < self.max_reroutes);
+            let t = &mut c.counts[k];
+            t.episodes += 1;
+            t.proxy += e.proxy;
+            t.gold += e.gold;
+            t.solved += e.solved as u64;
+            t.declined += e.declined as u64;
+            t.unserved += (e.declined & !sent_on) as u64;
+            t.follow_ups += e.follow_up as u64;
+            // Branch-free bookkeeping: write the follow-up and the routed
+            // request unconditionally, keep them only if they happened.
+            c.work[len] = k as u16;
+            len += e.follow_up as usize;
+            room(&mut c.work, len);
+            // The next target: uniform over the other n - 1 agents, from the
+            // declined episode's unused draw (rng::below's first draw).
+            let m = (e.spare as u128) * (n1 as u128);
+            let mut target = (m >> 64) as u64;
+            if sent_on & ((m as u64) < n1) {
+                target = rng::below_from(rng, e.spare, n1);
+            }
+            target += (target >= i as u64) as u64;
+            c.out[c.sent] = Routed {
+                target: target as u32,
+                entry: k as u16 | ((tries as u16 + 1) << 8),
+            };
+            c.sent += sent_on as usize;
+            room(&mut c.out, c.sent);
         }
-        if e.follow_up {
-            chunk.tally.requests[k] += 1;
-            chunk.tally.follow_ups[k] += 1;
-            chunk.follow_ups.push(k as u8);
-        }
+        *st = s;
     }
 
-    /// Send a request on to another uniformly random agent, or drop it.
-    #[inline]
-    fn forward(&self, i: usize, k: usize, tries: u8, chunk: &mut Chunk, rng: &mut rng::Rng) {
+    /// Read a word of every cache line that serving the chunk's agents with
+    /// routed requests will read, all at once. After round 0 these agents
+    /// are scattered, so each would otherwise wait for its memory in turn;
+    /// independent loads let the memory system fetch them together.
+    fn touch(&self, first: usize, start: &[u32], st: &[AgentStats], rngs: &[Rng]) {
+        let (k, a) = (self.k, self.a);
+        let t = self.tables;
+        let mut acc = 0u64;
+        for j in 0..st.len() {
+            let i = first + j;
+            if start[i] == start[i + 1] {
+                continue;
+            }
+            let (row, last) = (i * k * a, (i + 1) * k * a - 1);
+            for x in (row..last).step_by(8) {
+                acc ^= t.cumulative[x];
+            }
+            acc ^= t.cumulative[last] ^ t.skill[i * k] ^ t.skill[i * k + k - 1];
+            acc ^= t.entropy[i * k].to_bits() ^ t.entropy[i * k + k - 1].to_bits();
+            acc ^= st[j].steps ^ st[j].episodes;
+            acc ^= std::hint::black_box(&rngs[j]).clone().next_u64();
+        }
+        std::hint::black_box(acc);
+    }
+
+    /// A request the agent has no time left for: sent on, or dropped.
+    #[cold]
+    fn refuse(&self, i: usize, k: usize, tries: u8, c: &mut Chunk, rng: &mut Rng) {
         if tries >= self.max_reroutes {
-            chunk.tally.unserved[k] += 1;
+            c.counts[k].unserved += 1;
             return;
         }
         let mut target = rng::below(rng, self.n as u64 - 1) as usize;
         if target >= i {
             target += 1;
         }
-        chunk.outbox.push(Routed { target: target as u32, niche: k as u8, tries: tries + 1 });
+        c.out[c.sent] = Routed {
+            target: target as u32,
+            entry: k as u16 | ((tries as u16 + 1) << 8),
+        };
+        c.sent += 1;
+        room(&mut c.out, c.sent);
+    }
+}
+
+/// Sort a chunk's outbox by routing bin (stable), local targets packed in.
+fn sort_outbox(c: &mut Chunk, bins: usize) {
+    let Chunk { out, sent, sorted, bin_start, cursor, .. } = c;
+    bin_start.clear();
+    bin_start.resize(bins + 1, 0);
+    for r in &out[..*sent] {
+        bin_start[r.target as usize / BIN + 1] += 1;
+    }
+    for b in 0..bins {
+        bin_start[b + 1] += bin_start[b];
+    }
+    sorted.resize(*sent, 0);
+    cursor.clear();
+    cursor.extend_from_slice(&bin_start[..bins]);
+    for r in &out[..*sent] {
+        let b = r.target as usize / BIN;
+        sorted[cursor[b] as usize] = ((r.target as usize - b * BIN) as u32) << 16 | r.entry as u32;
+        cursor[b] += 1;
     }
 }
 
@@ -288,17 +423,92 @@ fn arrivals(n: usize, total: u64, seed: u64, generation: u64, fresh: &mut Vec<u3
     });
 }
 
+/// Deliver the requests sent on in a round: each agent's queue lists what
+/// was sent to it in sending order (chunk order, then order within the
+/// chunk). Parallel over bins of `BIN` agents.
+fn route(n: usize, chunks: &[Chunk], start: &mut [u32], queue: &mut Vec<u16>) -> usize {
+    let bins = n.div_ceil(BIN);
+    let mut base = vec![0usize; bins + 1];
+    for c in chunks {
+        for b in 0..bins {
+            base[b + 1] += (c.bin_start[b + 1] - c.bin_start[b]) as usize;
+        }
+    }
+    for b in 0..bins {
+        base[b + 1] += base[b];
+    }
+    let total = base[bins];
+    queue.resize(total, 0);
+    let mut parts = Vec::with_capacity(bins);
+    let mut rest = &mut queue[..];
+    for b in 0..bins {
+        let (head, tail) = rest.split_at_mut(base[b + 1] - base[b]);
+        parts.push(head);
+        rest = tail;
+    }
+    start[n] = total as u32;
+    start[..n]
+        .par_chunks_mut(BIN)
+        .zip(parts.into_par_iter())
+        .enumerate()
+        .for_each(|(b, (st, q))| {
+            if base[b] == base[b + 1] {
+                // Nothing for this bin's agents.
+                st.iter_mut().for_each(|x| *x = base[b] as u32);
+                return;
+            }
+            st.iter_mut().for_each(|x| *x = 0);
+            fn of(c: &Chunk, b: usize) -> &[u32] {
+                &c.sorted[c.bin_start[b] as usize..c.bin_start[b + 1] as usize]
+            }
+            for c in chunks {
+                for &e in of(c, b) {
+                    st[(e >> 16) as usize] += 1;
+                }
+            }
+            let mut at = base[b] as u32;
+            for x in st.iter_mut() {
+                let count = *x;
+                *x = at;
+                at += count;
+            }
+            // Scatter with a cursor per agent (`st` keeps the starts).
+            let mut cursor: Vec<u32> = st.to_vec();
+            for c in chunks {
+                for &e in of(c, b) {
+                    let t = (e >> 16) as usize;
+                    q[(cursor[t] - base[b] as u32) as usize] = e as u16;
+                    cursor[t] += 1;
+                }
+            }
+        });
+    total
+}
+
 /// Run one generation: fill `stats` (one slot per agent) and return the tally.
-pub fn run(world: &World, rules: &Rules, tables: &Tables, seed: u64, generation: u64, stats: &mut Vec<AgentStats>, s: &mut Scratch) -> Tally {
+pub fn run(
+    world: &World,
+    rules: &Rules,
+    tables: &Tables,
+    seed: u64,
+    generation: u64,
+    stats: &mut Vec<AgentStats>,
+    s: &mut Scratch,
+) -> Tally {
     let (k, a) = (world.k(), world.a());
     let n = tables.skill.len() / k;
     stats.clear();
     stats.resize(n, AgentStats::default());
     let chunks = n.div_ceil(CHUNK);
+    let bins = n.div_ceil(BIN);
     s.chunks.resize_with(chunks, Chunk::default);
     for c in &mut s.chunks {
-        c.tally.reset(k, a);
-        c.outbox.clear();
+        c.counts.clear();
+        c.counts.resize(k, Counts::default());
+        c.action_steps.clear();
+        c.action_steps.resize(k * a, 0);
+        c.sent = 0;
+        room(&mut c.out, 0);
     }
     let ctx = Context {
         rules,
@@ -308,53 +518,84 @@ pub fn run(world: &World, rules: &Rules, tables: &Tables, seed: u64, generation:
         n,
         budget: world.time_budget.unwrap_or(u64::MAX),
         max_reroutes: world.max_reroutes as u8,
-        seed,
-        generation,
     };
     let total = (world.requests_per_agent * n as f64).round() as u64;
     arrivals(n, total, seed, generation, &mut s.fresh);
-    s.offsets.clear();
-    s.offsets.resize(n + 1, 0);
+    let key = rng::key(seed, &[domain::EPISODE, generation]);
+    s.rngs.clear();
+    s.rngs.par_extend(
+        (0..n as u64)
+            .into_par_iter()
+            .map(|i| rng::substream(key, &[i])),
+    );
+    s.start.clear();
+    s.start.resize(n + 1, 0);
+    s.queue.clear();
     let mut round = 0u64;
     loop {
-        let (fresh, offsets, queue) = (&s.fresh, &s.offsets, &s.queue);
-        stats.par_chunks_mut(CHUNK).zip(s.chunks.par_iter_mut()).enumerate().for_each(|(c, (st, chunk))| {
-            for (j, slot) in st.iter_mut().enumerate() {
-                let i = c * CHUNK + j;
-                let f = if round == 0 { fresh[i] } else { 0 };
-                let incoming = &queue[offsets[i] as usize..offsets[i + 1] as usize];
-                ctx.serve_agent(i, round, f, incoming, slot, chunk);
-            }
-        });
-        s.routed.clear();
-        for c in &mut s.chunks {
-            s.routed.append(&mut c.outbox);
-        }
-        if s.routed.is_empty() {
+        let (fresh, start, queue) = (&s.fresh, &s.start, &s.queue);
+        // After the first rounds few agents have work, scattered in memory.
+        let sparse = round > 0 && queue.len() < n / 2;
+        stats
+            .par_chunks_mut(CHUNK)
+            .zip(s.rngs.par_chunks_mut(CHUNK))
+            .zip(s.chunks.par_iter_mut())
+            .enumerate()
+            .for_each(|(ci, ((st, rngs), chunk))| {
+                chunk.sent = 0;
+                let (first, end) = (ci * CHUNK, ci * CHUNK + st.len());
+                if round > 0 && start[first] == start[end] {
+                    // Nothing was routed to this chunk: in the last rounds,
+                    // most chunks.
+                    sort_outbox(chunk, bins);
+                    return;
+                }
+                if sparse {
+                    ctx.touch(first, start, st, rngs);
+                }
+                for (j, (slot, rng)) in st.iter_mut().zip(rngs).enumerate() {
+                    let i = ci * CHUNK + j;
+                    let f = if round == 0 { fresh[i] } else { 0 };
+                    let incoming = &queue[start[i] as usize..start[i + 1] as usize];
+                    if f > 0 || !incoming.is_empty() {
+                        match a {
+                            2 => ctx.serve_agent::<2>(i, f, incoming, slot, rng, chunk),
+                            3 => ctx.serve_agent::<3>(i, f, incoming, slot, rng, chunk),
+                            4 => ctx.serve_agent::<4>(i, f, incoming, slot, rng, chunk),
+                            5 => ctx.serve_agent::<5>(i, f, incoming, slot, rng, chunk),
+                            6 => ctx.serve_agent::<6>(i, f, incoming, slot, rng, chunk),
+                            7 => ctx.serve_agent::<7>(i, f, incoming, slot, rng, chunk),
+                            8 => ctx.serve_agent::<8>(i, f, incoming, slot, rng, chunk),
+                            _ => ctx.serve_agent::<0>(i, f, incoming, slot, rng, chunk),
+                        }
+                    }
+                }
+                sort_outbox(chunk, bins);
+            });
+        if route(n, &s.chunks, &mut s.start, &mut s.queue) == 0 {
             break;
-        }
-        // Counting sort by target, stable: each agent's queue keeps the
-        // order in which its requests were sent.
-        s.offsets.iter_mut().for_each(|o| *o = 0);
-        for r in &s.routed {
-            s.offsets[r.target as usize + 1] += 1;
-        }
-        for i in 0..n {
-            s.offsets[i + 1] += s.offsets[i];
-        }
-        s.cursor.clear();
-        s.cursor.extend_from_slice(&s.offsets[..n]);
-        s.queue.resize(s.routed.len(), 0);
-        for r in &s.routed {
-            let slot = &mut s.cursor[r.target as usize];
-            s.queue[*slot as usize] = r.niche as u16 | (r.tries as u16) << 8;
-            *slot += 1;
         }
         round += 1;
     }
     let mut tally = Tally::new(k, a);
     for c in &s.chunks {
-        tally.add(&c.tally);
+        for (kk, x) in c.counts.iter().enumerate() {
+            tally.requests[kk] += x.fresh + x.follow_ups;
+            tally.follow_ups[kk] += x.follow_ups;
+            tally.episodes[kk] += x.episodes;
+            tally.solved[kk] += x.solved;
+            tally.declined[kk] += x.declined;
+            tally.refused[kk] += x.refused;
+            tally.unserved[kk] += x.unserved;
+            tally.proxy[kk] += x.proxy;
+            tally.gold[kk] += x.gold;
+        }
+        for (x, y) in tally.action_steps.iter_mut().zip(&c.action_steps) {
+            *x += y;
+        }
+    }
+    for kk in 0..k {
+        tally.steps[kk] = tally.action_steps[kk * a..(kk + 1) * a].iter().sum();
     }
     tally
 }

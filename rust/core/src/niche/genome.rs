@@ -190,22 +190,44 @@ pub fn prepare(
                     h_mean += demand[kk] * h;
                     kl_mean += demand[kk] * kl;
                 }
-                softmax(&g[k * a..], w);
+                // The skill weights as a log-softmax too (ln w = x - max - ln
+                // total), for the specialisation index 1 - H(w) / ln K.
+                let skill_logits = &g[k * a..];
+                let top = skill_logits.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                let mut total = 0.0;
+                for (wk, &x) in w.iter_mut().zip(skill_logits) {
+                    *wk = (x - top).exp();
+                    total += *wk;
+                }
+                let log_total = total.ln();
+                let mut h_w = 0.0;
+                for (wk, &x) in w.iter_mut().zip(skill_logits) {
+                    *wk /= total;
+                    if *wk > 0.0 {
+                        h_w -= *wk * (x - top - log_total);
+                    }
+                }
                 for kk in 0..k {
                     let s = if world.tradeoff == 1.0 { world.capacity * w[kk] } else { skill(world, w[kk]) };
                     sk[kk] = threshold(s);
                     skill_mean += demand[kk] * s;
                 }
-                let spec = specialization(w);
+                let spec = if k < 2 { 0.0 } else { 1.0 - h_w / (k as f64).ln() };
                 let dominant = (0..k).fold(0, |best, j| if w[j] > w[best] { j } else { best });
                 let generalist = spec < specialist_threshold;
-                let mut mass = [0.0f64; 3];
+                // Three running sums in registers: `mass[class] += ...`
+                // would chain every add through a store and a reload.
+                let (mut m0, mut m1, mut m2) = (0.0f64, 0.0f64, 0.0f64);
                 for kk in 0..k {
                     let weight = if generalist { demand[kk] } else if kk == dominant { 1.0 } else { 0.0 };
                     for j in 0..a {
-                        mass[class[kk * a + j]] += weight * pi[kk * a + j];
+                        let (v, c) = (weight * pi[kk * a + j], class[kk * a + j]);
+                        m0 += if c == 0 { v } else { 0.0 };
+                        m1 += if c == 1 { v } else { 0.0 };
+                        m2 += if c == 2 { v } else { 0.0 };
                     }
                 }
+                let mass = [m0, m1, m2];
                 let behaviour = (0..3).fold(0, |best, j| if mass[j] > mass[best] { j } else { best });
                 let label = if generalist { k } else { dominant };
                 *tr = Traits {
@@ -220,19 +242,34 @@ pub fn prepare(
 }
 
 /// The mean policy of a population, [K x A]: the reference of `kl_from_initial`.
+///
+/// Summed in parallel over fixed blocks of agents, blocks added in order (the
+/// same numbers at any thread count).
 pub fn mean_policy(world: &World, genomes: &[f64]) -> Vec<f64> {
+    const BLOCK: usize = 4096;
     let (k, a, width) = (world.k(), world.a(), world.genome_width());
     let n = genomes.len() / width;
-    let mut mean = vec![0.0; k * a];
-    let mut pi = vec![0.0; a];
-    for i in 0..n {
-        for kk in 0..k {
-            policy(world, &genomes[i * width..(i + 1) * width], kk, &mut pi);
-            for j in 0..a {
-                mean[kk * a + j] += pi[j] / n as f64;
+    let sums: Vec<Vec<f64>> = genomes
+        .par_chunks(BLOCK * width)
+        .map(|block| {
+            let mut sum = vec![0.0; k * a];
+            let mut pi = vec![0.0; a];
+            for g in block.chunks(width) {
+                for kk in 0..k {
+                    policy(world, g, kk, &mut pi);
+                    for j in 0..a {
+                        sum[kk * a + j] += pi[j];
+                    }
+                }
             }
-        }
+            sum
+        })
+        .collect();
+    let mut mean = vec![0.0; k * a];
+    for sum in &sums {
+        mean.iter_mut().zip(sum).for_each(|(m, s)| *m += s);
     }
+    mean.iter_mut().for_each(|m| *m /= n as f64);
     mean
 }
 
