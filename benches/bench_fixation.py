@@ -19,10 +19,10 @@ or died out. Exact answer: rho = 1/N = 0.01.
 
 Run (from the repository root, after ``pip install '.[bench]'``):
 
-    python benches/bench_fixation.py [--runs 20000] [--repeat 3] [--out bench-results]
+    python benches/bench_fixation.py [--runs 20000] [--repeat 3] [--out benches/results]
 
 It prints runs per second (median of the repeats) and the ratios, and
-writes ``<out>/bench_fixation.json``.
+writes ``<out>/fixation.json``.
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--runs", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", default="bench-results")
+    parser.add_argument("--out", default="benches/results")
     parser.add_argument("--skip", nargs="*", default=[], choices=list(CONTENDERS))
     args = parser.parse_args(argv)
 
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> dict:
         )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    path = out / "bench_fixation.json"
+    path = out / "fixation.json"
     path.write_text(json.dumps(report, indent=2))
     print(f"\nsaved {path}")
     return report
