@@ -15,6 +15,7 @@ pub mod replication;
 pub mod rng;
 pub mod selection;
 pub mod table;
+pub mod vmath;
 
 pub use control::Control;
 pub use error::{Error, Result};

@@ -13,6 +13,7 @@
 use rayon::prelude::*;
 
 use super::world::{Behaviour, World};
+use crate::vmath;
 
 /// Probability 1 as a threshold on a 32-bit uniform `u`: `u < threshold(p)`
 /// has probability exactly round(p * 2^32) / 2^32.
@@ -128,11 +129,62 @@ pub const BEHAVIOURS: [&str; 3] = ["helper", "farmer", "decliner"];
 
 const _: () = assert!(Behaviour::Decliner as usize == 2);
 
+/// One agent's softmaxes: its K policy rows of A logits, then its skill row
+/// of K, with the exponentials and logarithms of all rows batched
+/// (`crate::vmath`).
+struct Softmaxes {
+    /// Shifted logits x - max(row), so that every exponential is at most 1.
+    z: Vec<f64>,
+    e: Vec<f64>,
+    totals: Vec<f64>,
+    log_totals: Vec<f64>,
+    /// Probabilities and their logarithms (log-softmax: x - max - ln total).
+    p: Vec<f64>,
+    log_p: Vec<f64>,
+}
+
+impl Softmaxes {
+    fn new(k: usize, a: usize) -> Softmaxes {
+        let (cells, rows) = (k * a + k, k + 1);
+        Softmaxes {
+            z: vec![0.0; cells],
+            e: vec![0.0; cells],
+            totals: vec![0.0; rows],
+            log_totals: vec![0.0; rows],
+            p: vec![0.0; cells],
+            log_p: vec![0.0; cells],
+        }
+    }
+
+    fn compute(&mut self, k: usize, a: usize, genome: &[f64]) {
+        let row = |r: usize| if r < k { r * a..(r + 1) * a } else { k * a..k * a + k };
+        for r in 0..=k {
+            let top = genome[row(r)].iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+            for j in row(r) {
+                self.z[j] = genome[j] - top;
+            }
+        }
+        vmath::exp(&self.z, &mut self.e);
+        for r in 0..=k {
+            self.totals[r] = self.e[row(r)].iter().sum();
+        }
+        vmath::ln(&self.totals, &mut self.log_totals);
+        for r in 0..=k {
+            let (inv, log_total) = (1.0 / self.totals[r], self.log_totals[r]);
+            for j in row(r) {
+                self.p[j] = self.e[j] * inv;
+                self.log_p[j] = self.z[j] - log_total;
+            }
+        }
+    }
+}
+
 /// Build every agent's tables and traits (parallel over agents; each agent's
 /// numbers depend only on its genome, so the thread count does not matter).
 ///
 /// Logs come from the log-softmax (ln pi_a = x_a - max - ln total), so an
-/// agent costs K * A + K exponentials and K + 1 logarithms.
+/// agent costs K * A + K exponentials and K + 1 logarithms, batched four
+/// at a time (`Softmaxes`).
 pub fn prepare(
     world: &World,
     genomes: &[f64],
@@ -150,6 +202,7 @@ pub fn prepare(
     let demand = world.demand_shares();
     let log_reference: Vec<f64> = reference.iter().map(|q| q.max(1e-300).ln()).collect();
     let class: Vec<usize> = (0..k * a).map(|i| world.behaviour(i / a, i % a) as usize).collect();
+    let ln_k = (k as f64).ln();
     tables
         .cumulative
         .par_chunks_mut(k * a)
@@ -158,63 +211,45 @@ pub fn prepare(
         .zip(traits.par_iter_mut())
         .enumerate()
         .for_each_init(
-            || (vec![0.0; k * a], vec![0.0; k * a], vec![0.0; k]),
-            |(pi, log_pi, w), (i, (((cum, sk), ent), tr))| {
-                let g = &genomes[i * width..(i + 1) * width];
+            || Softmaxes::new(k, a),
+            |b, (i, (((cum, sk), ent), tr))| {
+                b.compute(k, a, &genomes[i * width..(i + 1) * width]);
                 let (mut h_mean, mut kl_mean, mut skill_mean) = (0.0, 0.0, 0.0);
                 for kk in 0..k {
-                    let row = kk * a..(kk + 1) * a;
-                    let logits = &g[row.clone()];
-                    let top = logits.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-                    let mut total = 0.0;
-                    for j in 0..a {
-                        pi[kk * a + j] = (logits[j] - top).exp();
-                        total += pi[kk * a + j];
-                    }
-                    let log_total = total.ln();
                     let (mut c, mut h, mut kl) = (0.0, 0.0, 0.0);
-                    for j in 0..a {
-                        let p = pi[kk * a + j] / total;
-                        pi[kk * a + j] = p;
-                        let lp = logits[j] - top - log_total;
-                        log_pi[kk * a + j] = lp;
+                    for j in kk * a..(kk + 1) * a {
+                        let (p, lp) = (b.p[j], b.log_p[j]);
                         if p > 0.0 {
                             h -= p * lp;
-                            kl += p * (lp - log_reference[kk * a + j]);
+                            kl += p * (lp - log_reference[j]);
                         }
                         c += p;
-                        cum[kk * a + j] = threshold(c);
+                        cum[j] = threshold(c);
                     }
                     cum[kk * a + a - 1] = ONE;
                     ent[kk] = h;
                     h_mean += demand[kk] * h;
                     kl_mean += demand[kk] * kl;
                 }
-                // The skill weights as a log-softmax too (ln w = x - max - ln
-                // total), for the specialisation index 1 - H(w) / ln K.
-                let skill_logits = &g[k * a..];
-                let top = skill_logits.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-                let mut total = 0.0;
-                for (wk, &x) in w.iter_mut().zip(skill_logits) {
-                    *wk = (x - top).exp();
-                    total += *wk;
-                }
-                let log_total = total.ln();
-                let mut h_w = 0.0;
-                for (wk, &x) in w.iter_mut().zip(skill_logits) {
-                    *wk /= total;
-                    if *wk > 0.0 {
-                        h_w -= *wk * (x - top - log_total);
-                    }
+                // The skill weights w, for the specialisation index 1 - H(w) / ln K.
+                let (w, log_w) = (&b.p[k * a..], &b.log_p[k * a..]);
+                let h_w: f64 = w.iter().zip(log_w).filter(|(&x, _)| x > 0.0).map(|(x, lx)| -x * lx).sum();
+                // skill_k = capacity * w_k^tradeoff = capacity * exp(tradeoff * ln w_k).
+                if world.tradeoff != 1.0 {
+                    b.z[..k].iter_mut().zip(log_w).for_each(|(z, lw)| *z = world.tradeoff * lw);
+                    vmath::exp(&b.z[..k], &mut b.e[..k]);
+                } else {
+                    b.e[..k].copy_from_slice(w);
                 }
                 for kk in 0..k {
-                    let s = if world.tradeoff == 1.0 { world.capacity * w[kk] } else { skill(world, w[kk]) };
+                    let s = world.capacity * b.e[kk];
                     sk[kk] = threshold(s);
                     skill_mean += demand[kk] * s;
                 }
-                let spec = if k < 2 { 0.0 } else { 1.0 - h_w / (k as f64).ln() };
+                let spec = if k < 2 { 0.0 } else { 1.0 - h_w / ln_k };
                 let dominant = (0..k).fold(0, |best, j| if w[j] > w[best] { j } else { best });
                 let generalist = spec < specialist_threshold;
+                let pi = &b.p;
                 // Three running sums in registers: `mass[class] += ...`
                 // would chain every add through a store and a reload.
                 let (mut m0, mut m1, mut m2) = (0.0f64, 0.0f64, 0.0f64);
