@@ -129,9 +129,9 @@ pub const BEHAVIOURS: [&str; 3] = ["helper", "farmer", "decliner"];
 
 const _: () = assert!(Behaviour::Decliner as usize == 2);
 
-/// One agent's softmaxes: its K policy rows of A logits, then its skill row
-/// of K, with the exponentials and logarithms of all rows batched
-/// (`crate::vmath`).
+/// The softmaxes of a block of agents: per agent, its K policy rows of A
+/// logits, then its skill row of K. The exponentials and logarithms of the
+/// whole block are batched (`crate::vmath`).
 struct Softmaxes {
     /// Shifted logits x - max(row), so that every exponential is at most 1.
     z: Vec<f64>,
@@ -141,11 +141,14 @@ struct Softmaxes {
     /// Probabilities and their logarithms (log-softmax: x - max - ln total).
     p: Vec<f64>,
     log_p: Vec<f64>,
+    /// w^tradeoff of one agent (exp of tradeoff * ln w).
+    z_skill: Vec<f64>,
+    skill: Vec<f64>,
 }
 
 impl Softmaxes {
-    fn new(k: usize, a: usize) -> Softmaxes {
-        let (cells, rows) = (k * a + k, k + 1);
+    fn new(k: usize, a: usize, agents: usize) -> Softmaxes {
+        let (cells, rows) = (agents * (k * a + k), agents * (k + 1));
         Softmaxes {
             z: vec![0.0; cells],
             e: vec![0.0; cells],
@@ -153,23 +156,34 @@ impl Softmaxes {
             log_totals: vec![0.0; rows],
             p: vec![0.0; cells],
             log_p: vec![0.0; cells],
+            z_skill: vec![0.0; k],
+            skill: vec![0.0; k],
         }
     }
 
-    fn compute(&mut self, k: usize, a: usize, genome: &[f64]) {
-        let row = |r: usize| if r < k { r * a..(r + 1) * a } else { k * a..k * a + k };
-        for r in 0..=k {
-            let top = genome[row(r)].iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    /// Softmaxes of `genomes` (whole rows, at most `agents` of them).
+    fn compute(&mut self, k: usize, a: usize, genomes: &[f64]) {
+        let width = k * a + k;
+        let agents = genomes.len() / width;
+        let row = |r: usize| {
+            let (agent, r) = (r / (k + 1), r % (k + 1));
+            let start = agent * width + r * a;
+            if r < k { start..start + a } else { start..start + k }
+        };
+        let rows = agents * (k + 1);
+        for r in 0..rows {
+            let top = genomes[row(r)].iter().cloned().fold(f64::NEG_INFINITY, f64::max);
             for j in row(r) {
-                self.z[j] = genome[j] - top;
+                self.z[j] = genomes[j] - top;
             }
         }
-        vmath::exp(&self.z, &mut self.e);
-        for r in 0..=k {
+        let cells = agents * width;
+        vmath::exp(&self.z[..cells], &mut self.e[..cells]);
+        for r in 0..rows {
             self.totals[r] = self.e[row(r)].iter().sum();
         }
-        vmath::ln(&self.totals, &mut self.log_totals);
-        for r in 0..=k {
+        vmath::ln(&self.totals[..rows], &mut self.log_totals[..rows]);
+        for r in 0..rows {
             let (inv, log_total) = (1.0 / self.totals[r], self.log_totals[r]);
             for j in row(r) {
                 self.p[j] = self.e[j] * inv;
@@ -178,6 +192,9 @@ impl Softmaxes {
         }
     }
 }
+
+/// Agents per block of `prepare` (the unit of parallel work and of batching).
+const PREPARE_BLOCK: usize = 32;
 
 /// Build every agent's tables and traits (parallel over agents; each agent's
 /// numbers depend only on its genome, so the thread count does not matter).
@@ -203,75 +220,81 @@ pub fn prepare(
     let log_reference: Vec<f64> = reference.iter().map(|q| q.max(1e-300).ln()).collect();
     let class: Vec<usize> = (0..k * a).map(|i| world.behaviour(i / a, i % a) as usize).collect();
     let ln_k = (k as f64).ln();
+    let (cells, ka) = (k * a + k, k * a);
     tables
         .cumulative
-        .par_chunks_mut(k * a)
-        .zip(tables.skill.par_chunks_mut(k))
-        .zip(tables.entropy.par_chunks_mut(k))
-        .zip(traits.par_iter_mut())
+        .par_chunks_mut(PREPARE_BLOCK * ka)
+        .zip(tables.skill.par_chunks_mut(PREPARE_BLOCK * k))
+        .zip(tables.entropy.par_chunks_mut(PREPARE_BLOCK * k))
+        .zip(traits.par_chunks_mut(PREPARE_BLOCK))
         .enumerate()
         .for_each_init(
-            || Softmaxes::new(k, a),
-            |b, (i, (((cum, sk), ent), tr))| {
-                b.compute(k, a, &genomes[i * width..(i + 1) * width]);
-                let (mut h_mean, mut kl_mean, mut skill_mean) = (0.0, 0.0, 0.0);
-                for kk in 0..k {
-                    let (mut c, mut h, mut kl) = (0.0, 0.0, 0.0);
-                    for j in kk * a..(kk + 1) * a {
-                        let (p, lp) = (b.p[j], b.log_p[j]);
-                        if p > 0.0 {
-                            h -= p * lp;
-                            kl += p * (lp - log_reference[j]);
+            || Softmaxes::new(k, a, PREPARE_BLOCK),
+            |b, (block, (((cums, sks), ents), trs))| {
+                let first = block * PREPARE_BLOCK;
+                b.compute(k, a, &genomes[first * width..(first + trs.len()) * width]);
+                for (j, tr) in trs.iter_mut().enumerate() {
+                    let (cum, sk, ent) = (&mut cums[j * ka..(j + 1) * ka], &mut sks[j * k..(j + 1) * k], &mut ents[j * k..(j + 1) * k]);
+                    let (p, log_p) = (&b.p[j * cells..(j + 1) * cells], &b.log_p[j * cells..(j + 1) * cells]);
+                    let (mut h_mean, mut kl_mean, mut skill_mean) = (0.0, 0.0, 0.0);
+                    for kk in 0..k {
+                        let (mut c, mut h, mut kl) = (0.0, 0.0, 0.0);
+                        for jj in kk * a..(kk + 1) * a {
+                            let (p, lp) = (p[jj], log_p[jj]);
+                            if p > 0.0 {
+                                h -= p * lp;
+                                kl += p * (lp - log_reference[jj]);
+                            }
+                            c += p;
+                            cum[jj] = threshold(c);
                         }
-                        c += p;
-                        cum[j] = threshold(c);
+                        cum[kk * a + a - 1] = ONE;
+                        ent[kk] = h;
+                        h_mean += demand[kk] * h;
+                        kl_mean += demand[kk] * kl;
                     }
-                    cum[kk * a + a - 1] = ONE;
-                    ent[kk] = h;
-                    h_mean += demand[kk] * h;
-                    kl_mean += demand[kk] * kl;
-                }
-                // The skill weights w, for the specialisation index 1 - H(w) / ln K.
-                let (w, log_w) = (&b.p[k * a..], &b.log_p[k * a..]);
-                let h_w: f64 = w.iter().zip(log_w).filter(|(&x, _)| x > 0.0).map(|(x, lx)| -x * lx).sum();
-                // skill_k = capacity * w_k^tradeoff = capacity * exp(tradeoff * ln w_k).
-                if world.tradeoff != 1.0 {
-                    b.z[..k].iter_mut().zip(log_w).for_each(|(z, lw)| *z = world.tradeoff * lw);
-                    vmath::exp(&b.z[..k], &mut b.e[..k]);
-                } else {
-                    b.e[..k].copy_from_slice(w);
-                }
-                for kk in 0..k {
-                    let s = world.capacity * b.e[kk];
-                    sk[kk] = threshold(s);
-                    skill_mean += demand[kk] * s;
-                }
-                let spec = if k < 2 { 0.0 } else { 1.0 - h_w / ln_k };
-                let dominant = (0..k).fold(0, |best, j| if w[j] > w[best] { j } else { best });
-                let generalist = spec < specialist_threshold;
-                let pi = &b.p;
-                // Three running sums in registers: `mass[class] += ...`
-                // would chain every add through a store and a reload.
-                let (mut m0, mut m1, mut m2) = (0.0f64, 0.0f64, 0.0f64);
-                for kk in 0..k {
-                    let weight = if generalist { demand[kk] } else if kk == dominant { 1.0 } else { 0.0 };
-                    for j in 0..a {
-                        let (v, c) = (weight * pi[kk * a + j], class[kk * a + j]);
-                        m0 += if c == 0 { v } else { 0.0 };
-                        m1 += if c == 1 { v } else { 0.0 };
-                        m2 += if c == 2 { v } else { 0.0 };
+                    // The skill weights w, for the specialisation index 1 - H(w) / ln K.
+                    let (w, log_w) = (&p[ka..], &log_p[ka..]);
+                    let h_w: f64 = w.iter().zip(log_w).filter(|(&x, _)| x > 0.0).map(|(x, lx)| -x * lx).sum();
+                    // skill_k = capacity * w_k^tradeoff = capacity * exp(tradeoff * ln w_k).
+                    if world.tradeoff != 1.0 {
+                        b.z_skill.iter_mut().zip(log_w).for_each(|(z, lw)| *z = world.tradeoff * lw);
+                        vmath::exp(&b.z_skill, &mut b.skill);
+                    } else {
+                        b.skill.copy_from_slice(w);
                     }
+                    for kk in 0..k {
+                        let s = world.capacity * b.skill[kk];
+                        sk[kk] = threshold(s);
+                        skill_mean += demand[kk] * s;
+                    }
+                    let spec = if k < 2 { 0.0 } else { 1.0 - h_w / ln_k };
+                    let dominant = (0..k).fold(0, |best, j| if w[j] > w[best] { j } else { best });
+                    let generalist = spec < specialist_threshold;
+                    let pi = p;
+                    // Three running sums in registers: `mass[class] += ...`
+                    // would chain every add through a store and a reload.
+                    let (mut m0, mut m1, mut m2) = (0.0f64, 0.0f64, 0.0f64);
+                    for kk in 0..k {
+                        let weight = if generalist { demand[kk] } else if kk == dominant { 1.0 } else { 0.0 };
+                        for j in 0..a {
+                            let (v, c) = (weight * pi[kk * a + j], class[kk * a + j]);
+                            m0 += if c == 0 { v } else { 0.0 };
+                            m1 += if c == 1 { v } else { 0.0 };
+                            m2 += if c == 2 { v } else { 0.0 };
+                        }
+                    }
+                    let mass = [m0, m1, m2];
+                    let behaviour = (0..3).fold(0, |best, j| if mass[j] > mass[best] { j } else { best });
+                    let label = if generalist { k } else { dominant };
+                    *tr = Traits {
+                        entropy: h_mean,
+                        kl: kl_mean.max(0.0),
+                        specialization: spec,
+                        skill: skill_mean,
+                        persona: (label * 3 + behaviour) as u16,
+                    };
                 }
-                let mass = [m0, m1, m2];
-                let behaviour = (0..3).fold(0, |best, j| if mass[j] > mass[best] { j } else { best });
-                let label = if generalist { k } else { dominant };
-                *tr = Traits {
-                    entropy: h_mean,
-                    kl: kl_mean.max(0.0),
-                    specialization: spec,
-                    skill: skill_mean,
-                    persona: (label * 3 + behaviour) as u16,
-                };
             },
         );
 }
