@@ -31,3 +31,33 @@ def test_failed_write_leaves_no_file(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         write_table(pl.DataFrame({"x": [1]}), path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_snapshots_read_back_as_the_result_held_them(tmp_path):
+    import numpy as np
+
+    from replicators import connect4
+    from replicators.cli import run_tables
+    from replicators.io import read_snapshots
+
+    for world, fitness, genes in ((replicators.NicheWorld.preset(), "rate", 24),
+                                  (connect4.Knockout(strength_games=0), "moves", 6)):
+        res = replicators.evolve(world, population=7, generations=3, fitness=fitness, snapshots=[3, 0], seed=2,
+                                 initial_spread=1.0)
+        path = tmp_path / f"{type(world).__name__}.parquet"
+        write_table(run_tables(res)["snapshots"], path)
+        snaps = read_snapshots(path)
+        assert sorted(snaps) == [0, 3]
+        for g, genomes in snaps.items():
+            assert genomes.shape == (7, genes)
+            assert np.array_equal(genomes, res.snapshots[g])
+
+
+def test_reading_snapshots_from_another_table_names_the_problem(tmp_path):
+    from replicators.errors import ConfigError
+    from replicators.io import read_snapshots
+
+    path = tmp_path / "history.parquet"
+    write_table(pl.DataFrame({"generation": [0]}), path)
+    with pytest.raises(ConfigError, match="not a snapshots table"):
+        read_snapshots(path)

@@ -24,9 +24,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
-__all__ = ["write_table", "read_table", "read_provenance", "atomic_write_text"]
+from .errors import ConfigError
+
+__all__ = ["write_table", "read_table", "read_provenance", "read_snapshots", "atomic_write_text"]
 
 _KEY = "replicators"
 # mkstemp creates 0600 files; results are meant to be shared and opened.
@@ -101,6 +104,36 @@ def read_provenance(path: str | os.PathLike[str]) -> dict[str, Any]:
     if _KEY not in meta:
         return {}
     return json.loads(meta[_KEY])
+
+
+def read_snapshots(path: str | os.PathLike[str]) -> dict[int, np.ndarray]:
+    """Genome snapshots from a ``snapshots.parquet`` written by ``replicators
+    run``: ``{generation: array (population, genes)}``, rows in agent order,
+    as ``result.snapshots`` held them.
+
+    The file is long: one row per generation and agent, one column per gene
+    (``gene<i>`` for a NicheWorld, feature names for a tournament).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, numpy as np, replicators as r
+    >>> from replicators.cli import run_tables
+    >>> res = r.evolve(r.NicheWorld.preset(), population=5, generations=2, fitness="rate", snapshots=[0, 2], seed=1)
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "snapshots.parquet"
+    >>> write_table(run_tables(res)["snapshots"], p)
+    >>> snaps = read_snapshots(p)
+    >>> sorted(snaps), all(np.array_equal(snaps[g], res.snapshots[g]) for g in snaps)
+    ([0, 2], True)
+    """
+    frame = pl.read_parquet(path)
+    missing = [c for c in ("generation", "agent") if c not in frame.columns]
+    if missing:
+        raise ConfigError(f"path = {str(path)!r} is invalid: not a snapshots table (no column {missing[0]!r})")
+    genes = [c for c in frame.columns if c not in ("generation", "agent")]
+    return {
+        int(g): part.sort("agent").select(genes).to_numpy().astype(float)
+        for (g,), part in frame.sort("generation").group_by("generation", maintain_order=True)
+    }
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
