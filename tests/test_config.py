@@ -135,6 +135,26 @@ def test_a_knockout_config_reruns_to_the_same_numbers():
     assert first.history["game_length"].min() > 6  # real games were played (a win takes 7 plies)
 
 
+def test_initial_genomes_from_toml_run_as_from_python():
+    # A NicheWorld genome (24 genes: 4 x 5 action logits, then 4 skill logits) ...
+    genome = [0.0] * 24
+    genome[0], genome[20] = 3.0, 2.0  # solve in niche 0; skill in niche 0
+    cfg = RunConfig.from_toml_text(
+        "[run]\npopulation = 30\ngenerations = 2\nseed = 4\n[run.options]\ninitial = "
+        + str(genome) + "\n")
+    again = RunConfig.from_toml_text(cfg.to_toml())
+    assert again == cfg and again.options["initial"] == genome
+    api = r.evolve(r.NicheWorld.preset(), population=30, generations=2, fitness="rate", seed=4,
+                   selection=cfg.selection, mutation=cfg.mutation, initial=genome, snapshots=[0])
+    res = dataclasses.replace(cfg, snapshots=(0,)).run()
+    assert res.history.equals(api.history) and (res.snapshots[0] == api.snapshots[0]).all()
+    assert (res.snapshots[0][:, 0] == 3.0).all()
+    # ... and a tournament's weights by name.
+    ko = RunConfig.from_toml_text('[run.options]\ninitial = { wins_now = 1.5 }\n[world]\nkind = "knockout"\n')
+    assert ko.options["initial"] == {"wins_now": 1.5}
+    assert RunConfig.from_toml_text(ko.to_toml()) == ko
+
+
 KNOCKOUT = {"kind": "knockout", "pressure": 0.5}
 
 
@@ -160,6 +180,16 @@ KNOCKOUT = {"kind": "knockout", "pressure": 0.5}
         ({"run": {"options": {"specialist_threshold": 0.5}}, "world": {"kind": "round_robin"}},
          "run.options.specialist_threshold", UnknownNameError),
         ({"run": {"options": {"initial_spread": -1}}, "world": KNOCKOUT}, "run.options.initial_spread", ConfigError),
+        ({"run": {"options": {"initial": {"wins_later": 1.0}}}, "world": KNOCKOUT}, "run.options.initial.wins_later",
+         UnknownNameError),
+        ({"run": {"options": {"initial": {"wins_now": "high"}}}, "world": KNOCKOUT}, "run.options.initial.wins_now",
+         ConfigError),
+        ({"run": {"options": {"initial": [1.0, 2.0]}}, "world": KNOCKOUT}, "run.options.initial", ConfigError),
+        ({"run": {"options": {"initial": [0.0] * 23}}}, "run.options.initial", ConfigError),
+        ({"run": {"options": {"initial": {"solve": 1.0}}}}, "run.options.initial", ConfigError),
+        ({"run": {"options": {"initial": [0.0] * 23 + [float("nan")]}}}, "run.options.initial[23]", ConfigError),
+        ({"run": {"options": {"initial": []}}}, "run.options.initial", ConfigError),
+        ({"run": {"options": {"initial": 1.0}}}, "run.options.initial", ConfigError),
     ],
 )
 def test_tournament_errors_name_the_key(data, key, kind):

@@ -22,8 +22,11 @@ Connect Four tournament::
     scale = 0.3
 
     [run.options]               # the world's options of evolve
-    entropy_bonus = 0.0         # niche: initial_spread, entropy_bonus, specialist_threshold
-                                # tournaments: initial_spread
+    entropy_bonus = 0.0         # niche: initial, initial_spread, entropy_bonus, specialist_threshold
+                                # tournaments: initial, initial_spread
+    # initial = [0.0, ...]      # one genome every individual starts from: a NicheWorld's
+                                # K * (A + 1) genes; a tournament's weights as a list or
+                                # a table, e.g. initial = { wins_now = 1.5 }
 
     [world]                     # kind = niche (default) | knockout | round_robin
     kind = "niche"              # a preset, fields replaced; or a full world (niches, actions)
@@ -99,8 +102,47 @@ __all__ = ["WORLDS", "RunConfig", "SweepConfig", "load_toml"]
 
 _RUN_KEYS = ("population", "generations", "fitness", "seed", "threads", "snapshots", "out",
              "selection", "mutation", "options")
-#: Checks of every option a world's ``evolve`` takes from a config (``initial`` is for the API).
+def _initial(key: str, x: object) -> list[float] | dict[str, float]:
+    """One initial genome: a list of genes, or a table of named weights
+    (a tournament's features); its length and names are the world's to check."""
+    if isinstance(x, Mapping):
+        return {str(name): v.number(f"{key}.{name}", w) for name, w in x.items()}
+    if isinstance(x, (list, tuple)) and x:
+        return [v.number(f"{key}[{i}]", g) for i, g in enumerate(x)]
+    raise ConfigError(f"{key} = {x!r} is invalid: expected a list of genes or a table of feature weights")
+
+
+def _check_initial(world: Any, initial: list[float] | dict[str, float]) -> None:
+    """The initial genome fits the world (one row: per-individual rows are
+    for the Python API)."""
+    key = "run.options.initial"
+    if isinstance(world, NicheWorld):
+        width, what = world.genome_width, "genes (K x A action logits, then K skill logits)"
+    else:
+        width, what = len(connect4.FEATURES), f"weights ({', '.join(connect4.FEATURES)})"
+        if isinstance(initial, dict):
+            for name in initial:
+                if name not in connect4.FEATURES:
+                    raise UnknownNameError(
+                        f"{key}.{name} is not a feature: expected one of {', '.join(connect4.FEATURES)}")
+            return
+    if isinstance(initial, dict):
+        raise ConfigError(f"{key} is invalid: expected a list of {width} {what}")
+    if len(initial) != width:
+        raise ConfigError(f"{key} has {len(initial)} values: expected {width} {what}")
+
+
+def _option_toml(x: object) -> str:
+    if isinstance(x, list):
+        return "[" + ", ".join(_toml(g) for g in x) + "]"
+    if isinstance(x, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(w)}" for k, w in x.items()) + " }"
+    return _toml(x)
+
+
+#: Checks of every option a world's ``evolve`` takes from a config.
 _OPTIONS: dict[str, Callable[[str, object], Any]] = {
+    "initial": _initial,
     "initial_spread": lambda key, x: v.at_least(key, x, 0.0),
     "entropy_bonus": lambda key, x: v.at_least(key, x, 0.0),
     "specialist_threshold": v.probability,
@@ -203,7 +245,8 @@ def _tournament(name: str, cls: type) -> _Kind:
     """A Connect Four format: its ``[world]`` keys are the dataclass fields."""
     keys = tuple(f.name for f in fields(cls))
     return _Kind(
-        name=name, cls=cls, keys=keys, fitness=connect4.FITNESS, default_fitness="moves", options=("initial_spread",),
+        name=name, cls=cls, keys=keys, fitness=connect4.FITNESS, default_fitness="moves",
+        options=("initial", "initial_spread"),
         build=lambda t: _prefixed("world", lambda: cls(**t)),
         body=lambda world: [f"{k} = {_toml(getattr(world, k))}" for k in keys],
     )
@@ -216,7 +259,7 @@ WORLDS: dict[str, _Kind] = {
         keys=("preset", "niches", "actions", "capacity", "tradeoff", "requests_per_agent", "max_reroutes",
               "time_budget"),
         fitness=niche.FITNESS, default_fitness="rate",
-        options=("initial_spread", "entropy_bonus", "specialist_threshold"),
+        options=("initial", "initial_spread", "entropy_bonus", "specialist_threshold"),
         build=_niche_world, body=_niche_body,
     ),
     "knockout": _tournament("knockout", connect4.Knockout),
@@ -294,6 +337,8 @@ class RunConfig:
             v.integer("run.snapshots", g, 0, self.generations) for g in self.snapshots})))
         opts = _table("run.options", self.options, kind.options, f"an option of a {kind.name} world")
         object.__setattr__(self, "options", {k: _OPTIONS[k](f"run.options.{k}", x) for k, x in opts.items()})
+        if "initial" in self.options:
+            _check_initial(self.world, self.options["initial"])
         if not isinstance(self.out, str) or not self.out:
             raise ConfigError(f"run.out = {self.out!r} is invalid: expected a folder path")
 
@@ -338,7 +383,7 @@ class RunConfig:
         lines += ["", "[run.selection]", f"kind = {_toml(kind)}"]
         lines += [f"{k} = {_toml(getattr(self.selection, k))}" for k in _SELECTIONS[kind][1]]
         lines += ["", "[run.mutation]", f"rate = {_toml(self.mutation.rate)}", f"scale = {_toml(self.mutation.scale)}"]
-        lines += ["", "[run.options]"] + [f"{k} = {_toml(x)}" for k, x in self.options.items()]
+        lines += ["", "[run.options]"] + [f"{k} = {_option_toml(x)}" for k, x in self.options.items()]
         return "\n".join(lines) + "\n\n" + _world_toml(self.world)
 
     def as_dict(self) -> dict[str, Any]:
