@@ -1,4 +1,4 @@
-# Type stubs of the compiled module (checked by mypy.stubtest).
+# Type stubs of the compiled module (tests/test_stub.py checks names and parameters).
 from collections.abc import Callable
 from typing import Any
 import numpy as np
