@@ -8,8 +8,9 @@ Proportional(pressure=1) selection and Mutation(rate=0.05, scale=0.1), at
 population 10,000 and 100,000. Throughput is agent-steps per second (the
 ``steps`` column summed over generations, divided by wall time, including
 selection, mutation and measurement; each figure is the fastest of three
-runs). Memory per agent is measured two
-ways: the peak RSS of a child process at N=100,000 minus that at N=1,000,
+runs). The core alone is also timed on populations that start as farmers,
+uniform or half-solvers (throughput grows with episode length). Memory per
+agent is measured two ways: the peak RSS of a child process at N=100,000 minus that at N=1,000,
 divided by the difference in agents; and the core's own count of bytes held
 in per-agent buffers (``NicheResult.bytes_per_agent``). Prints a table and
 writes ``benches/results/niche.json``.
@@ -151,6 +152,25 @@ def time_numpy(population: int, generations: int) -> dict:
     return {"steps": steps, "seconds": seconds, "steps_per_second": steps / seconds}
 
 
+def time_by_behaviour(population: int, generations: int) -> list[dict]:
+    """Throughput is per step, but much of the cost is per episode: the same
+    core on populations that start as pure farmers (``flatter``: long
+    episodes), half-solvers (``partial``: one-step episodes) and uniform
+    policies, under ``sum`` for a few generations, 2 threads."""
+    k, a = len(WORLD.niches), len(WORLD.actions)
+    rows = []
+    for action in ("flatter", None, "partial"):
+        genome = np.zeros(k * (a + 1))
+        if action is not None:
+            genome[[j * a + [x.name for x in WORLD.actions].index(action) for j in range(k)]] = 3.0
+        seconds, res = best_of(lambda: r.evolve(WORLD, population=population, generations=generations,
+                                                fitness="sum", seed=1, threads=2, initial=genome))
+        steps = int(res.history["steps"].sum())
+        rows.append({"start": action or "uniform", "episode_length": float(res.history["episode_length"].mean()),
+                     "steps_per_second": steps / seconds})
+    return rows
+
+
 def peak_rss_kib(population: int) -> int:
     code = (
         "import re, replicators as r\n"
@@ -175,6 +195,7 @@ def main() -> None:
         nv = time_numpy(n, numpy_gens)
         rows.append({"population": n, "core_1_thread": c1, "core_2_threads": c2, "numpy": nv,
                      "speedup_vs_numpy": c2["steps_per_second"] / nv["steps_per_second"]})
+    by_behaviour = time_by_behaviour(100_000, 10 if not args.quick else 3)
     small, big = 1_000, 100_000
     rss_small, rss_big = peak_rss_kib(small), peak_rss_kib(big)
     rss_per_agent = (rss_big - rss_small) * 1024 / (big - small)
@@ -183,11 +204,13 @@ def main() -> None:
         print(f"{row['population']:>10,} {row['core_1_thread']['steps_per_second']:>21.3e} "
               f"{row['core_2_threads']['steps_per_second']:>21.3e} {row['numpy']['steps_per_second']:>16.3e} "
               f"{row['speedup_vs_numpy']:>8.1f}x")
+    print("by starting behaviour (100,000 agents, fitness sum, 2 threads): " + ", ".join(
+        f"{b['start']} {b['steps_per_second']:.2e} steps/s ({b['episode_length']:.1f}-step episodes)" for b in by_behaviour))
     print(f"memory per agent: {rss_per_agent:.0f} B (peak RSS difference, N={big:,} vs {small:,}); "
           f"{rows[-1]['core_2_threads']['bytes_per_agent_core']:.0f} B held by the core's per-agent buffers")
     result = {
         "benchmark": "niche_evolve", "world": "assistant", "fitness": "rate", "cpu_count": os.cpu_count(),
-        "rows": rows, "memory": {"rss_bytes_per_agent": rss_per_agent, "rss_kib": {small: rss_small, big: rss_big}},
+        "rows": rows, "by_behaviour_100k_2_threads": by_behaviour, "memory": {"rss_bytes_per_agent": rss_per_agent, "rss_kib": {small: rss_small, big: rss_big}},
         "goals": {"steps_per_second_2_threads_100k": 1e8, "speedup_vs_numpy": 50, "bytes_per_agent": 1024},
     }
     out = Path(__file__).parent / "results" / "niche.json"
