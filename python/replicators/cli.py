@@ -81,17 +81,15 @@ def run_tables(result: Any) -> dict[str, Any]:
     import polars as pl
 
     from . import personas
-    from .connect4 import FEATURES
     from .connect4_result import TournamentResult
 
     if isinstance(result, TournamentResult):
         tables = {"history": result.history}
-        genes = list(FEATURES)
     else:
         history = result.history.join(personas.summary(result).drop("effective_personas"), on="generation")
         tables = {"history": history, "niches": result.niches, "actions": result.actions,
                   "personas": result.personas}
-        genes = [f"gene{i}" for i in range(result.world.genome_width)]
+    genes = list(result.world.gene_names)
     if result.snapshots:
         rows = []
         for g, genomes in sorted(result.snapshots.items()):

@@ -112,24 +112,19 @@ def _initial(key: str, x: object) -> list[float] | dict[str, float]:
     raise ConfigError(f"{key} = {x!r} is invalid: expected a list of genes or a table of feature weights")
 
 
-def _check_initial(world: Any, initial: list[float] | dict[str, float]) -> None:
-    """The initial genome fits the world (one row: per-individual rows are
-    for the Python API)."""
-    key = "run.options.initial"
-    if isinstance(world, NicheWorld):
-        width, what = world.genome_width, "genes (K x A action logits, then K skill logits)"
-    else:
-        width, what = len(connect4.FEATURES), f"weights ({', '.join(connect4.FEATURES)})"
-        if isinstance(initial, dict):
-            for name in initial:
-                if name not in connect4.FEATURES:
-                    raise UnknownNameError(
-                        f"{key}.{name} is not a feature: expected one of {', '.join(connect4.FEATURES)}")
-            return
+def _check_initial(kind: _Kind, world: Any, initial: list[float] | dict[str, float]) -> None:
+    """The initial genome fits the world: one value per gene, or (where the
+    world's genes have names) a table of some of them. Per-individual rows
+    are for the Python API."""
+    key, genes = "run.options.initial", world.gene_names
     if isinstance(initial, dict):
-        raise ConfigError(f"{key} is invalid: expected a list of {width} {what}")
-    if len(initial) != width:
-        raise ConfigError(f"{key} has {len(initial)} values: expected {width} {what}")
+        if not kind.named_genes:
+            raise ConfigError(f"{key} is invalid: expected a list of {len(genes)} genes")
+        for name in initial:
+            if name not in genes:
+                raise UnknownNameError(f"{key}.{name} is not a gene: expected one of {', '.join(genes)}")
+    elif len(initial) != len(genes):
+        raise ConfigError(f"{key} has {len(initial)} values: expected {len(genes)} genes ({genes[0]} .. {genes[-1]})")
 
 
 def _option_toml(x: object) -> str:
@@ -216,6 +211,8 @@ class _Kind:
     fitness: tuple[str, ...]
     default_fitness: str
     options: tuple[str, ...]
+    #: Whether ``initial`` may name genes in a table (a tournament's features).
+    named_genes: bool
     build: Callable[[dict[str, Any]], Any]
     body: Callable[[Any], list[str]]
 
@@ -246,7 +243,7 @@ def _tournament(name: str, cls: type) -> _Kind:
     keys = tuple(f.name for f in fields(cls))
     return _Kind(
         name=name, cls=cls, keys=keys, fitness=connect4.FITNESS, default_fitness="moves",
-        options=("initial", "initial_spread"),
+        options=("initial", "initial_spread"), named_genes=True,
         build=lambda t: _prefixed("world", lambda: cls(**t)),
         body=lambda world: [f"{k} = {_toml(getattr(world, k))}" for k in keys],
     )
@@ -259,7 +256,7 @@ WORLDS: dict[str, _Kind] = {
         keys=("preset", "niches", "actions", "capacity", "tradeoff", "requests_per_agent", "max_reroutes",
               "time_budget"),
         fitness=niche.FITNESS, default_fitness="rate",
-        options=("initial", "initial_spread", "entropy_bonus", "specialist_threshold"),
+        options=("initial", "initial_spread", "entropy_bonus", "specialist_threshold"), named_genes=False,
         build=_niche_world, body=_niche_body,
     ),
     "knockout": _tournament("knockout", connect4.Knockout),
@@ -338,7 +335,7 @@ class RunConfig:
         opts = _table("run.options", self.options, kind.options, f"an option of a {kind.name} world")
         object.__setattr__(self, "options", {k: _OPTIONS[k](f"run.options.{k}", x) for k, x in opts.items()})
         if "initial" in self.options:
-            _check_initial(self.world, self.options["initial"])
+            _check_initial(kind, self.world, self.options["initial"])
         if not isinstance(self.out, str) or not self.out:
             raise ConfigError(f"run.out = {self.out!r} is invalid: expected a folder path")
 

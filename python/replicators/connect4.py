@@ -300,6 +300,8 @@ class _Tournament:
     """What both formats share: the evolve hook."""
 
     strength_games: int
+    #: The genes in genome order: a policy's feature weights.
+    gene_names = FEATURES
 
     def _format(self) -> tuple[str, float]:
         raise NotImplementedError

@@ -395,6 +395,11 @@ class NicheWorld:
         """Genes per agent: K x A action logits, then K skill logits."""
         return len(self.niches) * (len(self.actions) + 1)
 
+    @property
+    def gene_names(self) -> tuple[str, ...]:
+        """The genes in genome order, as snapshot tables name their columns."""
+        return tuple(f"gene{i}" for i in range(self.genome_width))
+
     def niche_index(self, niche: str | int) -> int:
         """Index of a niche given by name or index."""
         if isinstance(niche, str):
