@@ -1,4 +1,5 @@
-//! Time the parts of a NicheWorld generation: `cargo run --release --example niche_parts`.
+//! Time the parts of a NicheWorld generation: `cargo run --release --example niche_parts`
+//! (environment: `N` agents, default 100,000; `THREADS`, default 2).
 use replicators_core::control::with_threads;
 use replicators_core::mutation::{reproduce, Mutation};
 use replicators_core::niche::episode::Rules;
@@ -11,7 +12,7 @@ use replicators_core::selection::{Parents, Selection};
 use std::time::Instant;
 
 fn main() {
-    let n = 100_000;
+    let n = std::env::var("N").ok().and_then(|t| t.parse().ok()).unwrap_or(100_000);
     let w = World::assistant();
     let threads = std::env::var("THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(2);
     with_threads(Some(threads), || {
