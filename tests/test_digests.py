@@ -142,7 +142,7 @@ SCENARIOS: dict[str, Callable[[int], dict[str, str]]] = {
     "niche_threshold_extinct": _niche(
         PRESET, population=200, generations=5, fitness="rate", selection=r.Threshold(floor=0.45), seed=15),
     "niche_threshold_refill": _niche(
-        PRESET, population=300, generations=6, fitness="sum", selection=r.Threshold(floor=1.0), seed=18,
+        PRESET, population=300, generations=6, fitness="sum", selection=r.Threshold(floor=15.0), seed=18,
         mutation=r.Mutation(rate=0.2, scale=0.3)),
     "knockout_moves": _tournament(
         c4.Knockout(pressure=0.7, strength_games=60), population=60, generations=4, fitness="moves",
