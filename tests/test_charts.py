@@ -11,7 +11,7 @@ from replicators import charts
 from replicators.errors import ConfigError
 from replicators.experiments import goodhart, phase_diagram, sum_vs_rate
 from replicators.experiments.phase_diagram import divergence
-from replicators.report import save_png
+from replicators.io.report import save_png
 
 TINY = {"population": 60, "generations": 5, "seeds": 2}
 PNG = b"\x89PNG\r\n\x1a\n"

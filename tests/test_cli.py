@@ -180,7 +180,7 @@ def test_console_script_help():
 def test_example_configs_validate():
     from pathlib import Path
 
-    from replicators.config import RunConfig, SweepConfig
+    from replicators.io.config import RunConfig, SweepConfig
     from replicators.connect4 import Knockout
 
     examples = Path(__file__).resolve().parent.parent / "examples"

@@ -8,7 +8,7 @@ import pytest
 import replicators as r
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from replicators.config import RunConfig, SweepConfig
+from replicators.io.config import RunConfig, SweepConfig
 from replicators.errors import ConfigError, UnknownNameError
 
 finite = st.floats(min_value=0.0, max_value=10.0, allow_nan=False)

@@ -4,7 +4,7 @@ chart and the report render."""
 
 import polars as pl
 import pytest
-from replicators.config import SweepConfig
+from replicators.io.config import SweepConfig
 from replicators.errors import ConfigError, UnknownNameError
 from replicators.experiments import connect4_pressure
 from replicators.experiments.reports import build_report
@@ -33,7 +33,7 @@ def test_pressure_sweep_tables_and_intervals():
 def test_chart_and_report_render(tmp_path):
     pytest.importorskip("vl_convert")
     from replicators.charts.connect4 import pressure_chart
-    from replicators.report import save_png
+    from replicators.io.report import save_png
 
     res = connect4_pressure(pressures=(0.0, 0.9), fitness=("moves",), seeds=2, **TINY)
     png = save_png(pressure_chart(res, width=80, height=60), tmp_path / "c4.png", scale=1.0)

@@ -9,7 +9,7 @@ import pytest
 import replicators as r
 from replicators import Action, Mutation, Niche, NicheWorld, Proportional, Threshold
 from replicators.errors import ConfigError, UnknownNameError
-from replicators.niche_result import personas
+from replicators.personas import of_genomes as personas
 
 PRESET = NicheWorld.preset("assistant")
 

@@ -3,7 +3,7 @@
 import altair as alt
 import polars as pl
 
-from replicators.report import Report
+from replicators.io.report import Report
 
 
 def test_report_is_self_contained(tmp_path):

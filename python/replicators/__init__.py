@@ -1,31 +1,56 @@
 """replicators: evolving populations of policies, Rust-fast, from Python.
 
 Populations of stochastic policies replicate on the reward they collect:
-the sum or the rate of it. Connect Four tournaments (a bitboard engine,
-softmax policies, knockout and round robin) live in ``replicators.connect4``;
-classic evolutionary game theory lives in ``replicators.egt`` and is checked
-against closed forms.
+the sum or the rate of it. The package is laid out as its architecture
+(the README's "Architecture" section gives the layers):
+
+``worlds``
+    where populations live: ``worlds.niche`` (NicheWorld, its results,
+    personas and exact evaluator) and ``worlds.connect4`` (the engine and
+    tournaments).
+``selection``
+    what every world shares: selection schemes, mutation, ``evolve``.
+``egt``
+    classic evolutionary game theory, checked against closed forms.
+``experiments``, ``charts``
+    ready grids of seeded runs, and their altair charts.
+``io``, ``cli``
+    tables on disk, TOML configs, reports; the ``replicators`` command.
+
+The short public paths stay: ``replicators.connect4``,
+``replicators.personas`` and ``replicators.analytic`` are the modules of
+the worlds' folders (``import replicators.connect4`` works too).
 
 Examples
 --------
 >>> import replicators
 >>> replicators.__version__ == replicators._core.__version__
 True
+>>> import replicators.connect4, replicators.worlds.connect4
+>>> replicators.connect4 is replicators.worlds.connect4
+True
 """
 
 from __future__ import annotations
 
-from . import _core, connect4, egt, experiments, personas
+import sys
+
+from . import _core, egt, experiments
 from .errors import ConfigError, ReplicatorsError, SimulationError, UnknownNameError
-from .evolve import evolve
-from .niche import Action, Niche, NicheWorld
-from .niche_result import NicheResult
-from .selection import Mutation, Proportional, Threshold, Tournament, Truncation
+from .selection import Mutation, Proportional, Threshold, Tournament, Truncation, evolve
+from .worlds import connect4
+from .worlds.niche import Action, Niche, NicheResult, NicheWorld, analytic, personas
 
 __version__: str = _core.__version__
 
+# The worlds' modules under their short public names, for ``import
+# replicators.connect4`` and ``from replicators.analytic import ...``.
+for _name, _module in (("connect4", connect4), ("personas", personas), ("analytic", analytic)):
+    sys.modules[f"{__name__}.{_name}"] = _module
+
 __all__ = [
     "__version__",
+    "analytic",
     "connect4",
     "egt",
     "experiments",
@@ -44,6 +69,4 @@ __all__ = [
     "Action",
     "NicheWorld",
     "NicheResult",
-    "experiments",
-    "personas",
 ]

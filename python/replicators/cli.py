@@ -3,7 +3,7 @@
 Subcommands live in ``COMMANDS``: each is a function that adds its
 arguments to a subparser and returns the function that runs it.
 
-- ``run CONFIG.toml``: one evolve run (``replicators.config.RunConfig``) of
+- ``run CONFIG.toml``: one evolve run (``replicators.io.config.RunConfig``) of
   a NicheWorld or a Connect Four tournament (``world.kind``); writes the
   world's Parquet tables (config, seed and version in their metadata) and
   the resolved ``config.toml``, which re-runs to the same numbers.
@@ -80,8 +80,8 @@ def run_tables(result: Any) -> dict[str, Any]:
     import numpy as np
     import polars as pl
 
-    from . import personas
-    from .connect4_result import TournamentResult
+    from .worlds.niche import personas
+    from .worlds.connect4.result import TournamentResult
 
     if isinstance(result, TournamentResult):
         tables = {"history": result.history}
@@ -106,7 +106,7 @@ def run_config(config: Any, out: str | Path, *, progress: bool = False, report: 
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from replicators.config import RunConfig
+    >>> from replicators.io.config import RunConfig
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = run_config(RunConfig(population=30, generations=2), d, report=False)
     >>> sorted(p.name for p in d.iterdir())[:3]
@@ -135,13 +135,13 @@ def run_config(config: Any, out: str | Path, *, progress: bool = False, report: 
 
 
 def _run(parser: argparse.ArgumentParser) -> Runner:
-    parser.add_argument("config", help="run config (TOML; see replicators.config)")
+    parser.add_argument("config", help="run config (TOML; see replicators.io.config)")
     parser.add_argument("--out", default=None, help="output folder (default: run.out of the config)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--no-report", action="store_true", help="tables only, no index.html")
 
     def run(args: argparse.Namespace) -> int:
-        from .config import RunConfig
+        from .io.config import RunConfig
 
         config = RunConfig.from_toml(args.config)
         out = Path(args.out or config.out)
@@ -158,13 +158,13 @@ def _run(parser: argparse.ArgumentParser) -> Runner:
 
 
 def _sweep(parser: argparse.ArgumentParser) -> Runner:
-    parser.add_argument("config", help="sweep config (TOML; see replicators.config)")
+    parser.add_argument("config", help="sweep config (TOML; see replicators.io.config)")
     parser.add_argument("--out", default=None, help="output folder (default: sweep.out, or results/<experiment>)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--no-png", action="store_true", help="report without PNG files")
 
     def run(args: argparse.Namespace) -> int:
-        from .config import SweepConfig
+        from .io.config import SweepConfig
         from .experiments.reports import build_report, headline_metrics
         from .io import atomic_write_text
 
@@ -191,7 +191,7 @@ def _report(parser: argparse.ArgumentParser) -> Runner:
 
         from .errors import ConfigError
         from .experiments.reports import build_report, run_report
-        from .experiments.sweep import SweepResult
+        from .experiments.runner import SweepResult
 
         folder = Path(args.results)
         out = Path(args.out or folder)
@@ -225,7 +225,7 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
     >>> res.per_run.height  # 3 fitness modes x 5 pressures x 2 seeds
     30
     """
-    from .config import SweepConfig
+    from .io.config import SweepConfig
     from .experiments.reports import SUMMARY, build_report, sum_vs_rate_findings
     from .io import atomic_write_text
 

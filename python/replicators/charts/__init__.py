@@ -1,6 +1,6 @@
 """Charts (altair) of results and sweeps: each a function of a result or a
 DataFrame, interactive in Jupyter, saved as HTML with ``chart.save`` or as
-PNG with ``replicators.report.save_png`` (vl-convert, no browser).
+PNG with ``replicators.io.report.save_png`` (vl-convert, no browser).
 
 - ``trajectories``: measures against generation, with a generation brush.
 - ``persona_shares``: persona shares as a stacked area.
@@ -22,9 +22,9 @@ Examples
 
 from . import connect4
 from .goodhart import gold_vs_kl
-from .persona_shares import persona_shares
+from .personas import persona_shares
 from .phase import phase_heatmap
 from .summary import summary_panel
-from .trajectories import trajectories
+from .generations import trajectories
 
 __all__ = ["connect4", "gold_vs_kl", "persona_shares", "phase_heatmap", "summary_panel", "trajectories"]

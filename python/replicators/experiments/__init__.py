@@ -1,7 +1,7 @@
 """Ready experiments: the essay's claims as grids of seeded runs.
 
 Each experiment sweeps a grid x seeds with the shared runner
-(``replicators.experiments.sweep``) and returns a ``SweepResult`` of tidy
+(``replicators.experiments.runner``) and returns a ``SweepResult`` of tidy
 polars tables: ``runs`` (one row per run x generation), ``per_run`` and
 ``cells`` (mean and 95% interval over seeds per grid cell). Every
 experiment takes size knobs (``population``, ``generations``, ``seeds``,
@@ -13,6 +13,10 @@ experiment takes size knobs (``population``, ``generations``, ``seeds``,
 - ``goodhart``: gold and proxy vs sqrt(KL from the initial policy), by capacity.
 - ``connect4_pressure``: Connect Four knockout pressure x fitness.
 
+Each experiment is a module named like the function that runs it, and the
+module is callable (``experiments._module``): ``experiments.sum_vs_rate(...)``
+runs it, ``experiments.sum_vs_rate.PRESSURES`` is its constant.
+
 Examples
 --------
 >>> from replicators import experiments
@@ -21,16 +25,11 @@ Examples
 ('sum_vs_rate', ('fitness', 'pressure'))
 """
 
-# Each experiment is a function named like its module (the module keeps its
-# constants, e.g. ``replicators.experiments.sum_vs_rate.PRESSURES``).
-from .connect4_pressure import connect4_pressure
-from .goodhart import goodhart
-from .phase_diagram import phase_diagram
-from .sum_vs_rate import sum_vs_rate
-from .sweep import Sizes, SweepResult, sweep
-from .tradeoff import tradeoff
+from . import connect4_pressure, goodhart, phase_diagram, sum_vs_rate, tradeoff
+from .runner import Sizes, SweepResult, sweep
 
-#: Every ready experiment by name (``replicators sweep`` reads ``experiment`` from here).
-EXPERIMENTS = {f.__name__: f for f in (sum_vs_rate, phase_diagram, tradeoff, goodhart, connect4_pressure)}
+#: Every ready experiment's function by name (``replicators sweep`` reads ``experiment`` from here).
+EXPERIMENTS = {m.run.__name__: m.run for m in (sum_vs_rate, phase_diagram, tradeoff, goodhart, connect4_pressure)}
 
-__all__ = ["EXPERIMENTS", "sweep", "Sizes", "SweepResult", "sum_vs_rate", "phase_diagram", "tradeoff", "goodhart", "connect4_pressure"]
+__all__ = ["EXPERIMENTS", "sweep", "Sizes", "SweepResult", "sum_vs_rate", "phase_diagram", "tradeoff", "goodhart",
+           "connect4_pressure"]

@@ -5,7 +5,7 @@ The essay's second story (SPEC section 0): a bot selected on the moves (or
 the entropy) it gets to play, in a knockout where winning buys more games,
 dragged games out more as the pressure grew, and ranked "win in one move"
 barely above "lose now". This experiment makes that a sweep on the shared
-runner (``replicators.experiments.sweep``): ``Knockout(pressure=p)`` for
+runner (``replicators.experiments.runner``): ``Knockout(pressure=p)`` for
 several p (the chance that even a winner's run ends after each game; at
 p = 0 a winner keeps playing, at p = 1 everybody plays one game) x fitness
 (``moves``, ``entropy``, ``wins``, ``win_rate``) x seeds. Every run starts
@@ -37,9 +37,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import _validate as v
-from ..connect4 import FITNESS, Knockout
+from ..worlds.connect4.tournament import FITNESS, Knockout
 from ..selection import Mutation, Proportional
-from .sweep import Progress, Sizes, SweepResult, levels, sweep
+from ._module import callable_module
+from .runner import Progress, Sizes, SweepResult, levels, sweep
 
 __all__ = ["connect4_pressure", "PRESSURES"]
 
@@ -97,3 +98,6 @@ def connect4_pressure(
         threads=sizes.threads, progress=progress, name="connect4_pressure",
         config={**sizes.config(), "selection_pressure": selection.pressure, "strength_games": strength_games},
     )
+
+
+callable_module(__name__)

@@ -25,10 +25,11 @@ from typing import Any
 import polars as pl
 
 from .. import _validate as v
-from ..niche import FITNESS, NicheWorld
+from ..worlds.niche.world import FITNESS, NicheWorld
 from ..selection import Mutation, Proportional
 from .niche_runs import base_world, measure
-from .sweep import Progress, Sizes, SweepResult, levels, sweep
+from ._module import callable_module
+from .runner import Progress, Sizes, SweepResult, levels, sweep
 
 __all__ = ["goodhart", "curve", "CAPACITIES"]
 
@@ -87,3 +88,6 @@ def curve(result: SweepResult) -> pl.DataFrame:
         .agg(pl.col("sqrt_kl", "proxy_per_request", "gold_per_request").mean())
         .sort("capacity", "fitness", "generation")
     )
+
+
+callable_module(__name__)

@@ -22,9 +22,9 @@ from typing import Any
 
 import polars as pl
 
-from .. import personas
+from ..worlds.niche import personas
 from ..errors import ConfigError
-from ..niche import NicheWorld
+from ..worlds.niche.world import NicheWorld
 
 __all__ = ["base_world", "measure", "persona_table", "HEADLINE", "LABELS"]
 

@@ -28,10 +28,11 @@ from typing import Any
 import polars as pl
 
 from .. import _validate as v
-from ..niche import FITNESS, NicheWorld
+from ..worlds.niche.world import FITNESS, NicheWorld
 from ..selection import Mutation, Proportional
 from .niche_runs import base_world, measure
-from .sweep import Progress, Sizes, SweepResult, interval, levels, sweep
+from ._module import callable_module
+from .runner import Progress, Sizes, SweepResult, interval, levels, sweep
 
 __all__ = ["phase_diagram", "divergence", "engagement_world"]
 
@@ -125,3 +126,6 @@ def divergence(result: SweepResult, metric: str, *, a: str = "rate", b: str = "s
         rows.append({"engage_proxy": e, "patience": p, "metric": f"{metric} ({a} - {b})",
                      **interval(sub["d"].to_list())})
     return pl.DataFrame(rows).sort("engage_proxy", "patience")
+
+
+callable_module(__name__)

@@ -1,4 +1,4 @@
-"""Reports of experiments: a ``Report`` (``replicators.report``) per sweep,
+"""Reports of experiments: a ``Report`` (``replicators.io.report``) per sweep,
 with the charts, the headline table and findings written from the numbers.
 
 ``REPORTS`` maps an experiment's name to its report builder; the CLI's
@@ -21,11 +21,11 @@ from typing import Any
 import polars as pl
 
 from .. import charts
-from ..report import Report
+from ..io.report import Report
 from .goodhart import curve
 from .niche_runs import HEADLINE, LABELS
 from .phase_diagram import divergence
-from .sweep import SweepResult
+from .runner import SweepResult
 
 __all__ = ["REPORTS", "build_report", "headline_metrics", "last_generation", "run_report", "sum_vs_rate_findings"]
 

@@ -26,10 +26,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import _validate as v
-from ..niche import FITNESS, NicheWorld
+from ..worlds.niche.world import FITNESS, NicheWorld
 from ..selection import Mutation, Proportional
 from .niche_runs import base_world, measure, persona_table
-from .sweep import Progress, Sizes, SweepResult, levels, sweep
+from ._module import callable_module
+from .runner import Progress, Sizes, SweepResult, levels, sweep
 
 __all__ = ["sum_vs_rate", "PRESSURES"]
 
@@ -82,3 +83,5 @@ def sum_vs_rate(
         name="sum_vs_rate", config={**sizes.config(), "world": world.to_toml()},
     )
 
+
+callable_module(__name__)

@@ -21,10 +21,11 @@ from dataclasses import replace
 from typing import Any
 
 from .. import _validate as v
-from ..niche import FITNESS, NicheWorld
+from ..worlds.niche.world import FITNESS, NicheWorld
 from ..selection import Mutation, Proportional
 from .niche_runs import base_world, measure, persona_table
-from .sweep import Progress, Sizes, SweepResult, levels, sweep
+from ._module import callable_module
+from .runner import Progress, Sizes, SweepResult, levels, sweep
 
 __all__ = ["tradeoff", "TRADEOFFS"]
 
@@ -74,3 +75,6 @@ def tradeoff(
         tables={"personas": persona_table}, threads=sizes.threads, progress=progress, name="tradeoff",
         config={**sizes.config(), "pressure": selection.pressure, "world": base.to_toml()},
     )
+
+
+callable_module(__name__)

@@ -158,7 +158,23 @@ fn niche_traits<'py>(
     Ok(d)
 }
 
+/// Names of the behaviour classes, in the order of their ids.
+#[pyfunction]
+fn niche_behaviour_names() -> Vec<&'static str> {
+    genome::BEHAVIOURS.to_vec()
+}
+
+/// The behaviour class id of every action in every niche ([K x A], niche-major).
+#[pyfunction]
+fn niche_behaviours(py: Python<'_>, world: &Bound<'_, PyDict>) -> PyResult<Vec<i64>> {
+    let w = world_from(py, world)?;
+    w.validate().map_err(py_err(py))?;
+    Ok((0..w.k() * w.a()).map(|i| w.behaviour(i / w.a(), i % w.a()) as i64).collect())
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(niche_behaviour_names, m)?)?;
+    m.add_function(wrap_pyfunction!(niche_behaviours, m)?)?;
     m.add_function(wrap_pyfunction!(niche_evolve, m)?)?;
     m.add_function(wrap_pyfunction!(niche_evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(niche_evaluate_genome, m)?)?;

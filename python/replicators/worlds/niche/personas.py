@@ -6,6 +6,8 @@ and ``NicheResult.personas`` holds the shares (one row per generation x
 persona, zero shares included). This module reads those tables and answers
 the questions a researcher asks of them:
 
+``of_genomes(world, genomes)``
+    per-agent labels and traits of any genome matrix (the core labels them).
 ``labels(result, generation)``
     per-agent labels at a snapshot (``NicheResult.personas_at``).
 ``shares(result)``
@@ -14,9 +16,8 @@ the questions a researcher asks of them:
 ``effective_number(shares)``
     exp of the entropy of a share vector (1 = one persona; P = P equal ones).
 ``action_behaviours(world)``
-    the behaviour class of every action in every niche, read from its numbers
-    by the core's rule: *decliner* if it reroutes, *helper* if it ends the
-    episode with gold >= proxy and gold > 0, *farmer* otherwise.
+    the behaviour class of every action in every niche, as the core reads
+    it from the action's numbers (see "The rule" below).
 ``coverage(result)``
     per generation x niche: the share of agents that are helpers specialised
     in that niche, and whether it reaches ``min_share``.
@@ -26,6 +27,16 @@ the questions a researcher asks of them:
     shares per behaviour (``farming_share`` = steps spent in farmer actions)
     and ``niche_coverage`` (demand-weighted share of niches covered by
     specialist helpers).
+
+The rule (owned by the Rust core, ``rust/core/src/niche/persona.rs``; this
+module asks the core and never re-implements it): an action is a
+*decliner* if it reroutes, a *helper* if it ends the episode with
+gold >= proxy and gold > 0, a *farmer* otherwise (it keeps the user, or
+scores more than it gives). An agent's niche label is the argmax of its
+skill weights, or ``generalist`` when its specialisation index
+1 - H(w)/ln K is below ``specialist_threshold`` (default 0.5); its
+behaviour is the class with the most policy mass in its dominant niche
+(demand-weighted over niches for a generalist).
 
 Examples
 --------
@@ -43,21 +54,67 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import polars as pl
 
-from . import _validate as v
-from .niche_result import BEHAVIOURS
+from ... import _core
+from ... import _validate as v
+from ...errors import ConfigError
 
 if TYPE_CHECKING:
-    from .niche import NicheWorld
-    from .niche_result import NicheResult
+    from .result import NicheResult
+    from .world import NicheWorld
 
-__all__ = ["labels", "shares", "effective_number", "action_behaviours", "coverage", "summary", "BEHAVIOURS"]
+__all__ = [
+    "of_genomes", "labels", "shares", "effective_number", "action_behaviours", "coverage", "summary", "BEHAVIOURS",
+]
 
+#: Behaviour classes of personas, in the core's order.
+BEHAVIOURS: tuple[str, ...] = tuple(_core.niche_behaviour_names())
 #: Label of agents whose skill is spread (specialisation below the threshold).
 GENERALIST = "generalist"
+
+
+def tagged(labels: np.ndarray, names: tuple[str, ...]) -> pl.Series:
+    """The names of integer labels, as a string column."""
+    return pl.Series(np.asarray(names, dtype=object)[labels].tolist(), dtype=pl.String)
+
+
+def of_genomes(world: NicheWorld, genomes: Any, specialist_threshold: float = 0.5) -> pl.DataFrame:
+    """Label each genome (row) by persona, with its traits.
+
+    Returns one row per agent: ``agent``, ``niche`` (name or ``generalist``),
+    ``behaviour``, ``persona``, ``specialization``, ``entropy``, ``kl``
+    (from the rows' own mean policy), ``skill``.
+
+    Examples
+    --------
+    >>> import replicators as r
+    >>> w = r.NicheWorld.preset()
+    >>> g = w.genome(action_logits=[6, 0, 0, 0, 0], skill_logits=[9, 0, 0, 0])
+    >>> of_genomes(w, g[None, :])["persona"].to_list()
+    ['niche0:helper']
+    """
+    g = np.ascontiguousarray(np.asarray(genomes, dtype=float))
+    if g.ndim != 2:
+        raise ConfigError(f"genomes has shape {g.shape}: expected (agents, {world.genome_width})")
+    t = _core.niche_traits(world._tables(), g, v.probability("specialist_threshold", specialist_threshold))
+    niche = tagged(t["niche"], (*world.niche_names, GENERALIST))
+    behaviour = tagged(t["behaviour"], BEHAVIOURS)
+    return pl.DataFrame(
+        {
+            "agent": np.arange(g.shape[0]),
+            "niche": niche,
+            "behaviour": behaviour,
+            "persona": niche + ":" + behaviour,
+            "specialization": t["specialization"],
+            "entropy": t["entropy"],
+            "kl": t["kl"],
+            "skill": t["skill"],
+        }
+    )
 
 
 def labels(result: NicheResult, generation: int) -> pl.DataFrame:
@@ -121,18 +178,13 @@ def action_behaviours(world: NicheWorld) -> pl.DataFrame:
     >>> action_behaviours(w).filter(action="partial")["behaviour"].unique().to_list()
     ['farmer']
     """
-    rows = []
-    for niche in world.niche_names:
-        for action in world.actions:
-            o = world.outcome(niche, action.name)
-            if action.reroute:
-                kind = "decliner"
-            elif action.ends and o["gold"] >= o["proxy"] and o["gold"] > 0:
-                kind = "helper"
-            else:
-                kind = "farmer"
-            rows.append({"niche": niche, "action": action.name, "behaviour": kind})
-    return pl.DataFrame(rows)
+    k, a = len(world.niches), len(world.actions)
+    classes = np.asarray(_core.niche_behaviours(world._tables()))
+    return pl.DataFrame({
+        "niche": [n for n in world.niche_names for _ in range(a)],
+        "action": list(world.action_names) * k,
+        "behaviour": tagged(classes, BEHAVIOURS),
+    })
 
 
 def coverage(result: NicheResult, *, min_share: float = 0.05) -> pl.DataFrame:

@@ -1,4 +1,4 @@
-"""Results on disk: Parquet files that carry their own provenance.
+"""Tables on disk: Parquet files that carry their own provenance.
 
 Every table written by replicators records, in the Parquet file's key-value
 metadata, the config that produced it, its seed and the package version, so
@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from .errors import ConfigError
+from .. import _core
+from ..errors import ConfigError
 
 __all__ = ["write_table", "read_table", "read_provenance", "read_snapshots", "atomic_write_text"]
 
@@ -37,9 +38,7 @@ _MODE = 0o644
 
 
 def _version() -> str:
-    from . import __version__
-
-    return __version__
+    return str(_core.__version__)
 
 
 def write_table(

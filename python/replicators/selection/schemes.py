@@ -1,27 +1,22 @@
-"""Selection and mutation: the knobs shared by every world.
+"""Selection schemes: who parents the next generation (SPEC 1, "Selection").
 
-A selection scheme decides who parents the next generation from each
-individual's fitness (SPEC section 1, "Selection"); mutation adds Gaussian
-noise to offspring logits. NicheWorld and the Connect Four tournaments take
-the same objects, and the Rust core runs the same code for both
-(``rust/core/src/selection.rs``, ``mutation.rs``).
+Every world takes the same objects, and the Rust core runs the same code
+for all of them (``rust/core/src/selection.rs``).
 
 Examples
 --------
->>> from replicators import Proportional, Mutation
+>>> from replicators import Proportional
 >>> Proportional(pressure=2.0)
 Proportional(pressure=2.0, standardize=True)
->>> Mutation(rate=0.1, scale=0.2).rate
-0.1
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import _validate as v
+from .. import _validate as v
 
-__all__ = ["Selection", "Proportional", "Tournament", "Truncation", "Threshold", "Mutation"]
+__all__ = ["Selection", "Proportional", "Tournament", "Truncation", "Threshold", "selection_spec"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,24 +118,3 @@ def selection_spec(selection: object) -> tuple[str, float, bool]:
             f"selection = {selection!r} is invalid: expected Proportional, Tournament, Truncation or Threshold"
         )
     return selection._core()
-
-
-@dataclass(frozen=True, kw_only=True)
-class Mutation:
-    """Each gene (a logit) mutates with probability ``rate`` by N(0, scale^2).
-
-    Examples
-    --------
-    >>> Mutation(rate=0.0, scale=0.0)
-    Mutation(rate=0.0, scale=0.0)
-    """
-
-    rate: float = 0.05
-    scale: float = 0.1
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "rate", v.probability("mutation.rate", self.rate))
-        object.__setattr__(self, "scale", v.at_least("mutation.scale", self.scale, 0.0))
-
-    def _core(self) -> tuple[float, float]:
-        return (self.rate, self.scale)

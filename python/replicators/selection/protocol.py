@@ -1,4 +1,4 @@
-"""``evolve``: run selection on any world.
+"""``evolve``: run selection on any world (the protocol every world implements).
 
 A world (``NicheWorld``, a Connect Four tournament, ...) implements
 ``_evolve(**validated_arguments)``; this function validates the arguments
@@ -21,9 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from . import _validate as v
-from .errors import ConfigError
-from .selection import Mutation, Proportional, Selection, selection_spec
+from .. import _validate as v
+from ..errors import ConfigError
+from .mutation import Mutation
+from .schemes import Proportional, Selection, selection_spec
 
 __all__ = ["evolve", "replication"]
 

@@ -92,11 +92,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from . import _validate as v
-from . import connect4, niche
-from .errors import ConfigError, UnknownNameError
-from .niche import NicheWorld, _toml
-from .selection import Mutation, Proportional, Selection, Threshold, Tournament, Truncation
+from .. import _validate as v
+from ..worlds import connect4, niche
+from ..errors import ConfigError, UnknownNameError
+from ..worlds.niche.world import NicheWorld, _toml
+from ..experiments import EXPERIMENTS
+from ..selection import Mutation, Proportional, Selection, Threshold, Tournament, Truncation, evolve
 
 __all__ = ["WORLDS", "RunConfig", "SweepConfig", "load_toml"]
 
@@ -389,9 +390,7 @@ class RunConfig:
 
     def run(self, progress: Callable[[int], object] | None = None) -> Any:
         """Evolve as configured; returns the world's result (``NicheResult``
-        or ``connect4_result.TournamentResult``)."""
-        from .evolve import evolve
-
+        or ``connect4.TournamentResult``)."""
         return evolve(self.world, population=self.population, generations=self.generations, fitness=self.fitness,
                       selection=self.selection, mutation=self.mutation, seed=self.seed, threads=self.threads,
                       snapshots=self.snapshots, progress=progress, **self.options)
@@ -403,12 +402,6 @@ def _prefixed_file(path: str | Path, build: Callable[[], Any]) -> Any:
     except ConfigError as e:
         msg = str(e)
         raise type(e)(msg if msg.startswith(str(path)) else f"{path}: {msg}") from None
-
-
-def _experiments() -> dict[str, Callable[..., Any]]:
-    from .experiments import EXPERIMENTS
-
-    return EXPERIMENTS
 
 
 def _check_type(key: str, x: object, default: object) -> object:
@@ -460,7 +453,7 @@ class SweepConfig:
             raise ConfigError(f"sweep = {sweep!r} is invalid: expected a table")
         # Keys other than experiment/out/mutation are checked against the experiment's parameters.
         sweep = dict(sweep)
-        experiments = _experiments()
+        experiments = EXPERIMENTS
         name = v.choice("sweep.experiment", sweep.pop("experiment", None), experiments)
         fn = experiments[name]
         params = {p.name: p.default for p in inspect.signature(fn).parameters.values()
@@ -495,7 +488,7 @@ class SweepConfig:
     def run(self, progress: Any = False) -> Any:
         """Run the experiment; values are range-checked (naming the key) before
         the first run starts."""
-        fn = _experiments()[self.experiment]
+        fn = EXPERIMENTS[self.experiment]
         try:
             return fn(**self.kwargs, progress=progress)
         except ConfigError as e:

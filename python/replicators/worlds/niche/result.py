@@ -25,14 +25,7 @@ Tables (polars DataFrames):
     ``behaviour`` (helper / farmer / decliner), ``persona``, ``count``,
     ``share``, mean fitness, proxy and gold of its agents.
 
-Persona rule: an agent's niche label is the argmax of its skill weights, or
-``generalist`` when its specialisation index is below
-``specialist_threshold`` (default 0.5). Actions are classed from the
-world's numbers, not their names: *decliner* if it reroutes, *helper* if it
-ends the episode with gold >= proxy and gold > 0, *farmer* otherwise (it
-keeps the user, or scores more than it gives). The behaviour label is the
-class with the most policy mass in the dominant niche (demand-weighted over
-niches for a generalist).
+Personas follow the rule the core owns (``replicators.personas`` states it).
 
 Examples
 --------
@@ -53,57 +46,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from . import _core
-from . import _validate as v
-from .errors import ConfigError
+from ...errors import ConfigError
+from .personas import BEHAVIOURS, coverage, of_genomes, summary, tagged
 
 if TYPE_CHECKING:
-    from .niche import NicheWorld
+    from .world import NicheWorld
 
-__all__ = ["NicheResult", "BEHAVIOURS", "personas"]
-
-#: Behaviour classes of personas, in the core's order.
-BEHAVIOURS = ("helper", "farmer", "decliner")
-
-
-def _names(labels: np.ndarray, names: tuple[str, ...]) -> pl.Series:
-    return pl.Series(np.asarray(names, dtype=object)[labels].tolist(), dtype=pl.String)
-
-
-def personas(world: NicheWorld, genomes: Any, specialist_threshold: float = 0.5) -> pl.DataFrame:
-    """Label each genome (row) by persona, with its traits.
-
-    Returns one row per agent: ``agent``, ``niche`` (name or ``generalist``),
-    ``behaviour``, ``persona``, ``specialization``, ``entropy``, ``kl``
-    (from the rows' own mean policy), ``skill``.
-
-    Examples
-    --------
-    >>> import replicators as r
-    >>> w = r.NicheWorld.preset()
-    >>> g = w.genome(action_logits=[6, 0, 0, 0, 0], skill_logits=[9, 0, 0, 0])
-    >>> personas(w, g[None, :])["persona"].to_list()
-    ['niche0:helper']
-    """
-    g = np.ascontiguousarray(np.asarray(genomes, dtype=float))
-    if g.ndim != 2:
-        raise ConfigError(f"genomes has shape {g.shape}: expected (agents, {world.genome_width})")
-    t = _core.niche_traits(world._tables(), g, v.probability("specialist_threshold", specialist_threshold))
-    niche = _names(t["niche"], (*world.niche_names, "generalist"))
-    behaviour = _names(t["behaviour"], BEHAVIOURS)
-    return pl.DataFrame(
-        {
-            "agent": np.arange(g.shape[0]),
-            "niche": niche,
-            "behaviour": behaviour,
-            "persona": niche + ":" + behaviour,
-            "specialization": t["specialization"],
-            "entropy": t["entropy"],
-            "kl": t["kl"],
-            "skill": t["skill"],
-        }
-    )
-
+__all__ = ["NicheResult"]
 
 @dataclass(frozen=True)
 class NicheResult:
@@ -148,13 +97,13 @@ class NicheResult:
         for j, name in enumerate(action_names):
             h[f"share_{name}"] = h.pop(f"share_{j}")
         n = dict(raw["niches"])
-        n["niche"] = _names(n["niche"], niche_names)
+        n["niche"] = tagged(n["niche"], niche_names)
         a = dict(raw["actions"])
-        a["niche"] = _names(a["niche"], niche_names)
-        a["action"] = _names(a["action"], action_names)
+        a["niche"] = tagged(a["niche"], niche_names)
+        a["action"] = tagged(a["action"], action_names)
         p = dict(raw["personas"])
-        p["niche"] = _names(p["niche"], (*niche_names, "generalist"))
-        p["behaviour"] = _names(p["behaviour"], BEHAVIOURS)
+        p["niche"] = tagged(p["niche"], (*niche_names, "generalist"))
+        p["behaviour"] = tagged(p["behaviour"], BEHAVIOURS)
         personas_ = pl.DataFrame(p).with_columns(persona=pl.col("niche") + ":" + pl.col("behaviour"))
         personas_ = personas_.select("generation", "persona", pl.exclude("generation", "persona"))
         status, at = raw["status"]
@@ -184,15 +133,11 @@ class NicheResult:
         >>> res.persona_summary().height
         2
         """
-        from .personas import summary
-
         return summary(self, min_share=min_share)
 
     def coverage(self, min_share: float = 0.05) -> pl.DataFrame:
         """Per generation x niche: the share of specialist helpers of the niche
         and whether it reaches ``min_share`` (``replicators.personas.coverage``)."""
-        from .personas import coverage
-
         return coverage(self, min_share=min_share)
 
     def personas_at(self, generation: int) -> pl.DataFrame:
@@ -210,4 +155,4 @@ class NicheResult:
             raise ConfigError(
                 f"generation = {generation!r} is invalid: expected a snapshot generation {sorted(self.snapshots)}"
             )
-        return personas(self.world, self.snapshots[generation], self.config["specialist_threshold"])
+        return of_genomes(self.world, self.snapshots[generation], self.config["specialist_threshold"])

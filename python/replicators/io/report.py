@@ -9,7 +9,7 @@ so it stays interactive (brushes, tooltips).
 Examples
 --------
 >>> import tempfile, polars as pl
->>> from replicators.report import Report
+>>> from replicators.io.report import Report
 >>> r = Report("Demo", intro="A tiny report.")
 >>> r.add_table("numbers", pl.DataFrame({"x": [1, 2]}), caption="Two numbers.")
 >>> index = r.write(tempfile.mkdtemp(), png=False)
@@ -28,7 +28,7 @@ from typing import Any
 
 import polars as pl
 
-from .io import atomic_write_text
+from .tables import atomic_write_text
 
 __all__ = ["Report", "save_png"]
 

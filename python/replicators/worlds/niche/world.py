@@ -48,11 +48,13 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
-from . import _validate as v
-from .errors import ConfigError, UnknownNameError
-from .evolve import replication
-from .selection import Mutation, Selection
+from ... import _core
+from ... import _validate as v
+from ...errors import ConfigError, UnknownNameError
+from ...selection.protocol import replication
+from ...selection.mutation import Mutation
+from ...selection.schemes import Selection
+from .result import NicheResult
 
 __all__ = ["Niche", "Action", "NicheWorld", "FITNESS", "OVERRIDABLE"]
 
@@ -496,8 +498,6 @@ class NicheWorld:
             Specialisation index (1 - H(w)/ln K) below which an agent counts
             as a generalist persona (default 0.5).
         """
-        from .niche_result import NicheResult
-
         for key in unknown:
             raise UnknownNameError(f"option {key!r} is not known for NicheWorld: expected one of {', '.join(OPTIONS)}")
         v.choice("fitness", fitness, FITNESS)

@@ -33,10 +33,10 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from . import _core
-from . import _validate as v
-from .errors import ConfigError
-from .niche import FITNESS, NicheWorld
+from ... import _core
+from ... import _validate as v
+from ...errors import ConfigError
+from .world import FITNESS, NicheWorld
 
 __all__ = ["Evaluation", "Pure", "evaluate", "best_pure", "pure_behaviours"]
 

@@ -28,7 +28,7 @@ are compared on common random numbers, and each run can be repeated alone
 Examples
 --------
 >>> import replicators as r
->>> from replicators.experiments.sweep import sweep
+>>> from replicators.experiments.runner import sweep
 >>> def build(cell):
 ...     return r.NicheWorld.preset(), {"population": 50, "generations": 4, "fitness": cell["fitness"]}
 >>> res = sweep({"fitness": ["sum", "rate"]}, build, seeds=2,
@@ -53,8 +53,8 @@ import polars as pl
 
 from .. import _validate as v
 from ..errors import ConfigError
-from ..evolve import evolve
-from ..io import read_provenance, read_table, write_table
+from ..selection.protocol import evolve
+from ..io.tables import read_provenance, read_table, write_table
 from ..selection import Mutation
 
 __all__ = ["sweep", "Sizes", "levels", "SweepResult", "t_quantile", "interval", "Progress"]

@@ -51,7 +51,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from .errors import ConfigError
+from ...errors import ConfigError
+from .engine import FEATURES
 
 __all__ = ["TournamentResult"]
 
@@ -106,8 +107,6 @@ class TournamentResult:
         >>> res.weights_at(0)["wins_now"].to_list() == [1.5] * 8
         True
         """
-        from .connect4 import FEATURES
-
         if generation not in self.snapshots:
             raise ConfigError(
                 f"generation = {generation!r} is invalid: expected a snapshot generation {sorted(self.snapshots)}"

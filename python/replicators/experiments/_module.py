@@ -1,0 +1,49 @@
+"""Experiment modules that are also their experiment.
+
+Each experiment is one module named like the function that runs it
+(``sum_vs_rate.py`` defines ``sum_vs_rate``). Made callable, the module is
+both: ``experiments.sum_vs_rate(...)`` runs the experiment, and
+``experiments.sum_vs_rate.PRESSURES`` is its constant, so the function never
+shadows its module (a package attribute can be only one of the two). This
+uses Python's documented module ``__class__`` assignment (data model,
+"Customizing module attribute access").
+
+Examples
+--------
+>>> from replicators import experiments
+>>> experiments.sum_vs_rate.PRESSURES
+(0.0, 0.5, 1.0, 2.0, 4.0)
+>>> callable(experiments.sum_vs_rate), experiments.sum_vs_rate.run is experiments.sum_vs_rate.sum_vs_rate
+(True, True)
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import types
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["Experiment", "callable_module"]
+
+
+class Experiment(types.ModuleType):
+    """A module whose call runs the function of its own name (``run``)."""
+
+    @property
+    def run(self) -> Callable[..., Any]:
+        fn: Callable[..., Any] = getattr(self, self.__name__.rpartition(".")[2])
+        return fn
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.run(*args, **kwargs)
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        return inspect.signature(self.run)
+
+
+def callable_module(name: str) -> None:
+    """Make the module ``name`` (an experiment module's ``__name__``) callable."""
+    sys.modules[name].__class__ = Experiment

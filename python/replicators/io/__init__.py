@@ -1,0 +1,25 @@
+"""Input and output: tables on disk, TOML configs, report folders.
+
+``tables``
+    Parquet tables that carry their provenance (config, seed, version),
+    written atomically; ``read_snapshots`` reads genome snapshots back.
+``config``
+    ``RunConfig`` and ``SweepConfig``: TOML files, validated before anything
+    runs, that round-trip to the same numbers.
+``report``
+    ``Report``: an offline ``index.html`` with interactive charts, plus PNGs.
+
+``config`` sits above the worlds and experiments it names; ``tables`` and
+``report`` sit below everything that writes results (see the README's
+architecture section), so this package imports only those two.
+
+Examples
+--------
+>>> from replicators import io
+>>> sorted(io.__all__)[:2]
+['atomic_write_text', 'read_provenance']
+"""
+
+from .tables import atomic_write_text, read_provenance, read_snapshots, read_table, write_table
+
+__all__ = ["atomic_write_text", "read_provenance", "read_snapshots", "read_table", "write_table"]
