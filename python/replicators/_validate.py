@@ -2,26 +2,72 @@
 
 Each check returns the value (converted) or raises ``ConfigError`` naming
 the field and the allowed range, so configs read as one line per field.
+
+Which range a model's field obeys is the core's to say: ``law(name, field,
+x)`` asks the Rust core's law tables (``rust/core/src/law.rs``; e.g.
+``niche.patience`` is a probability), so a range is written once, in the
+layer that runs the model. The other checks here are conversions (is it a
+number, an integer, a name) and the ranges of Python-only knobs. Messages
+are worded by ``replicators.errors``.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from functools import cache
 from numbers import Integral, Real
 
-from .errors import ConfigError, UnknownNameError
+from . import _core
+from .errors import ConfigError, UnknownNameError, invalid, unknown
 
-__all__ = ["ConfigError", "UnknownNameError"]
+__all__ = ["ConfigError", "UnknownNameError", "law"]
+
+# Integers the core's laws see: every integer law's bounds lie within u64,
+# so clamping a larger Python int into i128 keeps it outside them.
+_I128 = 2**127 - 1
+
+
+@cache
+def _laws() -> dict[str, tuple[bool, str]]:
+    return {name: (integer, expected) for name, integer, expected in _core.laws()}
+
+
+def law(name: str, field: str, x: object) -> float | int:
+    """``x`` if it obeys the core's law ``name`` (a float, or an int for an
+    integer law); otherwise ``ConfigError`` naming ``field``.
+
+    Examples
+    --------
+    >>> law("niche.patience", "niches['a'].patience", 0.9)
+    0.9
+    >>> law("niche.patience", "niches['a'].patience", 1.5)
+    Traceback (most recent call last):
+    ...
+    replicators.errors.ConfigError: niches['a'].patience = 1.5 is invalid: expected a probability in [0, 1]
+    """
+    integer, expected = _laws()[name]
+    if integer:
+        if isinstance(x, bool) or not isinstance(x, Integral):
+            raise invalid(field, x, expected)
+        value: float | int = int(x)
+        probe: int | float = max(-_I128, min(_I128, int(x)))
+    else:
+        if isinstance(x, bool) or not isinstance(x, Real):
+            raise invalid(field, x, expected)
+        value = probe = float(x)
+    if _core.law_violation(name, probe) is not None:
+        raise invalid(field, x, expected)
+    return value
 
 
 def number(field: str, x: object) -> float:
     """A finite real number."""
     if isinstance(x, bool) or not isinstance(x, Real):
-        raise ConfigError(f"{field} = {x!r} is invalid: expected a number")
+        raise invalid(field, x, "a number")
     v = float(x)
     if not math.isfinite(v):
-        raise ConfigError(f"{field} = {x!r} is invalid: expected a finite number")
+        raise invalid(field, x, "a finite number")
     return v
 
 
@@ -29,24 +75,24 @@ def at_least(field: str, x: object, low: float, *, strict: bool = False) -> floa
     v = number(field, x)
     if v < low or (strict and v == low):
         op = ">" if strict else ">="
-        raise ConfigError(f"{field} = {x!r} is invalid: expected a finite number {op} {low:g}")
+        raise invalid(field, x, f"a finite number {op} {low:g}")
     return v
 
 
 def probability(field: str, x: object) -> float:
     v = number(field, x)
     if not 0.0 <= v <= 1.0:
-        raise ConfigError(f"{field} = {x!r} is invalid: expected a probability in [0, 1]")
+        raise invalid(field, x, "a probability in [0, 1]")
     return v
 
 
 def integer(field: str, x: object, low: int, high: int | None = None) -> int:
     if isinstance(x, bool) or not isinstance(x, Integral):
-        raise ConfigError(f"{field} = {x!r} is invalid: expected an integer >= {low}")
+        raise invalid(field, x, f"an integer >= {low}")
     v = int(x)
     if v < low or (high is not None and v > high):
         rng = f"in [{low}, {high}]" if high is not None else f">= {low}"
-        raise ConfigError(f"{field} = {x!r} is invalid: expected an integer {rng}")
+        raise invalid(field, x, f"an integer {rng}")
     return v
 
 
@@ -57,7 +103,7 @@ def optional_integer(field: str, x: object, low: int) -> int | None:
 def choice(field: str, x: object, allowed: Iterable[str]) -> str:
     allowed = list(allowed)
     if not isinstance(x, str) or x not in allowed:
-        raise UnknownNameError(f"{field} = {x!r} is not known: expected one of {', '.join(allowed)}")
+        raise unknown(field, x, allowed)
     return x
 
 

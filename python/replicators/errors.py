@@ -1,24 +1,32 @@
-"""The exception hierarchy of replicators.
+"""The exception hierarchy of replicators, and the one place its messages are worded.
 
 Every error the package raises on purpose is a ``ReplicatorsError``. Bad
 input raises ``ConfigError`` (also a ``ValueError``) whose message names the
-field and its allowed range; an unknown name raises ``UnknownNameError``
-listing the known ones. The Rust core's errors are mapped onto these classes
-in one place (``rust/python/src/errors.rs``).
+field, its value and what is allowed; an unknown name raises
+``UnknownNameError`` listing the known ones. The Rust core's errors arrive
+with the same parts (field, value, what was expected) and are worded here
+too (``rust/python/src/errors.rs`` calls ``from_core``), so a message reads
+the same whichever layer found the problem.
 
 Examples
 --------
->>> from replicators.errors import ConfigError
+>>> from replicators.errors import ConfigError, invalid
 >>> try:
-...     raise ConfigError("population = 1 is invalid: expected an integer >= 2")
+...     raise invalid("population", 1, "an integer >= 2")
 ... except ValueError as e:
 ...     print(e)
 population = 1 is invalid: expected an integer >= 2
+>>> print(unknown("fitness", "total", ["sum", "rate"]))
+fitness = 'total' is not known: expected one of sum, rate
 """
 
 from __future__ import annotations
 
-__all__ = ["ReplicatorsError", "ConfigError", "UnknownNameError", "SimulationError"]
+from collections.abc import Iterable
+
+__all__ = [
+    "ReplicatorsError", "ConfigError", "UnknownNameError", "SimulationError", "invalid", "unknown", "from_core",
+]
 
 
 class ReplicatorsError(Exception):
@@ -35,3 +43,41 @@ class UnknownNameError(ConfigError):
 
 class SimulationError(ReplicatorsError, RuntimeError):
     """A computation has no answer for these inputs (e.g. a singular system)."""
+
+
+class _Shown(str):
+    """A value already rendered as text (by the core): shown as is."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def invalid(field: str, value: object, expected: str) -> ConfigError:
+    """``<field> = <value> is invalid: expected <expected>``."""
+    return ConfigError(f"{field} = {value!r} is invalid: expected {expected}")
+
+
+def unknown(field: str, name: object, allowed: Iterable[str]) -> UnknownNameError:
+    """``<field> = <name> is not known: expected one of <allowed>``."""
+    return UnknownNameError(f"{field} = {name!r} is not known: expected one of {', '.join(allowed)}")
+
+
+def from_core(kind: str, field: str, value: str, detail: str | list[str]) -> ReplicatorsError:
+    """The exception for an error of the Rust core, from its parts.
+
+    ``kind`` is ``invalid`` (``value`` rendered by the core, ``detail`` what
+    was expected), ``unknown`` (``value`` the name, ``detail`` the known
+    ones), ``shape`` (``detail`` the message) or ``numerical``.
+
+    Examples
+    --------
+    >>> print(from_core("invalid", "pressure", "2", "a probability in [0, 1]"))
+    pressure = 2 is invalid: expected a probability in [0, 1]
+    """
+    if kind == "invalid":
+        return invalid(field, _Shown(value), str(detail))
+    if kind == "unknown":
+        return unknown(field, value, detail)
+    if kind == "shape":
+        return ConfigError(f"{field}: {detail}")
+    return SimulationError(str(detail))

@@ -66,10 +66,8 @@ __all__ = [
     "stationary_distribution",
 ]
 
-PROCESSES = ("moran", "moran_db", "fermi", "wright_fisher")
-FITNESS_MAPS = ("linear", "exponential")
-# The core's per-state tables are O(N) (rust/core/src/egt/process.rs).
-MAX_POPULATION = 10_000_000
+PROCESSES: tuple[str, ...] = tuple(_core.names("egt.process"))
+FITNESS_MAPS: tuple[str, ...] = tuple(_core.names("egt.fitness"))
 
 
 def _game(game: object) -> MatrixGame:
@@ -84,8 +82,8 @@ def _chain(
     g = _game(game)
     return (
         g,
-        v.integer("population", population, 2, MAX_POPULATION),
-        v.at_least("intensity", intensity, 0.0),
+        v.law("egt.population", "population", population),
+        v.law("egt.intensity", "intensity", intensity),
         v.choice("process", process, PROCESSES),
         v.choice("fitness", fitness, FITNESS_MAPS),
     )
@@ -283,9 +281,9 @@ def simulate_fixation(
     """
     g, n, w, p, f = _chain(game, population, intensity, process, fitness)
     m, r = _pair(g, mutant, resident)
-    runs = v.integer("runs", runs, 1)
+    runs = v.law("egt.runs", "runs", runs)
     if target_stderr is not None:
-        target_stderr = v.at_least("target_stderr", target_stderr, 0.0, strict=True)
+        target_stderr = v.law("egt.target_stderr", "target_stderr", target_stderr)
         max_runs = v.integer("max_runs", max_runs, runs)
     if not isinstance(times, bool):
         raise ConfigError(f"times = {times!r} is invalid: expected a bool")
@@ -303,7 +301,7 @@ def simulate_fixation(
         times=times,
         target_stderr=target_stderr,
         max_runs=max_runs,
-        max_steps=v.integer("max_steps", max_steps, 1),
+        max_steps=v.law("egt.max_steps", "max_steps", max_steps),
         progress=progress,
     )
     total, fixations, prob, se, a, a_se, t, t_se = out
@@ -409,7 +407,7 @@ def simulate_population(
     True
     """
     g = _game(game)
-    w = v.at_least("intensity", intensity, 0.0)
+    w = v.law("egt.intensity", "intensity", intensity)
     p = v.choice("process", process, PROCESSES)
     f = v.choice("fitness", fitness, FITNESS_MAPS)
     counts = list(initial)
@@ -421,15 +419,15 @@ def simulate_population(
             f"population = {sum(counts)} (sum of initial) is invalid: expected an integer >= 2"
         )
     steps = v.integer("steps", steps, 0)
-    every = v.integer("record_every", record_every, 1)
-    runs = v.integer("runs", runs, 1)
+    every = v.law("egt.record_every", "record_every", record_every)
+    runs = v.law("egt.runs", "runs", runs)
     x = _core.egt_population(
         g.payoffs,
         counts,
         w,
         p,
         f,
-        v.probability("mutation", mutation),
+        v.law("egt.mutation", "mutation", mutation),
         steps,
         every,
         runs,

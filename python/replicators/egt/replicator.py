@@ -51,7 +51,7 @@ def mutation_matrix(n: int, rate: float) -> np.ndarray:
     [[0.9, 0.1], [0.1, 0.9]]
     """
     n = v.integer("n", n, 1)
-    u = v.probability("mutation", rate)
+    u = v.law("egt.mutation", "mutation", rate)
     if n == 1:
         return np.ones((1, 1))
     q = np.full((n, n), u / (n - 1))
@@ -139,7 +139,7 @@ def replicator(
     g = game if isinstance(game, MatrixGame) else MatrixGame(game)  # type: ignore[arg-type]
     x = _state(g, x0)
     q = _mutation(g, mutation)
-    b = v.number("background", background)
+    b = v.law("egt.background", "background", background)
     if not isinstance(discrete, bool):
         raise ConfigError(f"discrete = {discrete!r} is invalid: expected a bool")
     if discrete:
@@ -166,9 +166,9 @@ def replicator(
         mutation=q,
         background=b,
         method=method,
-        rtol=v.at_least("rtol", rtol, 0.0, strict=True),
-        atol=v.at_least("atol", atol, 0.0),
-        dt=v.at_least("dt", dt, 0.0, strict=True),
+        rtol=v.law("egt.rtol", "rtol", rtol),
+        atol=v.law("egt.atol", "atol", atol),
+        dt=v.law("egt.dt", "dt", dt),
     )
     frame = {"t": times}
     frame.update({name: states[:, i] for i, name in enumerate(g.names)})

@@ -139,9 +139,10 @@ def _option_toml(x: object) -> str:
 #: Checks of every option a world's ``evolve`` takes from a config.
 _OPTIONS: dict[str, Callable[[str, object], Any]] = {
     "initial": _initial,
-    "initial_spread": lambda key, x: v.at_least(key, x, 0.0),
-    "entropy_bonus": lambda key, x: v.at_least(key, x, 0.0),
-    "specialist_threshold": v.probability,
+    # The same laws the worlds' ``evolve`` options obey (the core's).
+    "initial_spread": lambda key, x: v.law("initial_spread", key, x),
+    "entropy_bonus": lambda key, x: v.law("entropy_bonus", key, x),
+    "specialist_threshold": lambda key, x: v.law("specialist_threshold", key, x),
 }
 _SELECTIONS: dict[str, tuple[type, tuple[str, ...]]] = {
     "proportional": (Proportional, ("pressure", "standardize")),
@@ -320,8 +321,8 @@ class RunConfig:
 
     def __post_init__(self) -> None:
         kind = _kind_of(self.world)
-        v.integer("run.population", self.population, 2)
-        v.integer("run.generations", self.generations, 1)
+        v.law("population", "run.population", self.population)
+        v.law("generations", "run.generations", self.generations)
         if self.fitness is None:
             object.__setattr__(self, "fitness", kind.default_fitness)
         v.choice("run.fitness", self.fitness, kind.fitness)

@@ -32,8 +32,8 @@ class Mutation:
     scale: float = 0.1
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "rate", v.probability("mutation.rate", self.rate))
-        object.__setattr__(self, "scale", v.at_least("mutation.scale", self.scale, 0.0))
+        object.__setattr__(self, "rate", v.law("mutation.rate", "mutation.rate", self.rate))
+        object.__setattr__(self, "scale", v.law("mutation.scale", "mutation.scale", self.scale))
 
     def _core(self) -> tuple[float, float]:
         return (self.rate, self.scale)

@@ -87,8 +87,8 @@ def evolve(
     except TypeError:
         raise ConfigError(f"snapshots = {snapshots!r} is invalid: expected an iterable of generations") from None
     return world._evolve(
-        population=v.integer("population", population, 2),
-        generations=v.integer("generations", generations, 1),
+        population=v.law("population", "population", population),
+        generations=v.law("generations", "generations", generations),
         fitness=fitness,
         selection=selection,
         mutation=mutation,
@@ -151,6 +151,6 @@ def replication(
         "threads": threads,
         "snapshots": list(snapshots),
         "initial": flat,
-        "initial_spread": v.at_least("initial_spread", initial_spread, 0.0),
+        "initial_spread": v.law("initial_spread", "initial_spread", initial_spread),
         "progress": progress,
     }

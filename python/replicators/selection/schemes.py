@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import _validate as v
+from ..errors import ConfigError, invalid
 
 __all__ = ["Selection", "Proportional", "Tournament", "Truncation", "Threshold", "selection_spec"]
 
@@ -37,9 +38,9 @@ class Proportional:
     standardize: bool = True
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "pressure", v.at_least("selection.pressure", self.pressure, 0.0))
+        object.__setattr__(self, "pressure", v.law("selection.pressure", "selection.pressure", self.pressure))
         if not isinstance(self.standardize, bool):
-            raise v.ConfigError(f"selection.standardize = {self.standardize!r} is invalid: expected a bool")
+            raise invalid("selection.standardize", self.standardize, "a bool")
 
     def _core(self) -> tuple[str, float, bool]:
         return ("proportional", self.pressure, self.standardize)
@@ -58,7 +59,7 @@ class Tournament:
     size: int = 2
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "size", v.integer("selection.size", self.size, 1))
+        object.__setattr__(self, "size", v.law("selection.size", "selection.size", self.size))
 
     def _core(self) -> tuple[str, float, bool]:
         return ("tournament", float(self.size), False)
@@ -77,10 +78,7 @@ class Truncation:
     fraction: float = 0.5
 
     def __post_init__(self) -> None:
-        f = v.number("selection.fraction", self.fraction)
-        if not 0.0 < f <= 1.0:
-            raise v.ConfigError(f"selection.fraction = {self.fraction!r} is invalid: expected a fraction in (0, 1]")
-        object.__setattr__(self, "fraction", f)
+        object.__setattr__(self, "fraction", v.law("selection.fraction", "selection.fraction", self.fraction))
 
     def _core(self) -> tuple[str, float, bool]:
         return ("truncation", self.fraction, False)
@@ -102,7 +100,7 @@ class Threshold:
     floor: float = 0.0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "floor", v.number("selection.floor", self.floor))
+        object.__setattr__(self, "floor", v.law("selection.floor", "selection.floor", self.floor))
 
     def _core(self) -> tuple[str, float, bool]:
         return ("threshold", self.floor, False)
@@ -114,7 +112,5 @@ Selection = Proportional | Tournament | Truncation | Threshold
 def selection_spec(selection: object) -> tuple[str, float, bool]:
     """The (name, parameter, standardize) triple the core takes."""
     if not isinstance(selection, Proportional | Tournament | Truncation | Threshold):
-        raise v.ConfigError(
-            f"selection = {selection!r} is invalid: expected Proportional, Tournament, Truncation or Threshold"
-        )
+        raise invalid("selection", selection, "Proportional, Tournament, Truncation or Threshold")
     return selection._core()

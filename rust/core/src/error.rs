@@ -66,27 +66,29 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// Checks shared by every config: each returns an error naming the field.
+/// They are the common `crate::law::Law`s, for fields no table names.
 pub mod check {
-    use super::{Error, Result};
+    use super::Result;
+    use crate::law::Law;
 
     pub fn finite(field: &str, x: f64) -> Result<f64> {
-        if x.is_finite() { Ok(x) } else { Err(Error::invalid(field, x, "a finite number")) }
+        Law::Finite.check(field, x)
     }
 
     pub fn non_negative(field: &str, x: f64) -> Result<f64> {
-        if x.is_finite() && x >= 0.0 { Ok(x) } else { Err(Error::invalid(field, x, "a finite number >= 0")) }
+        Law::NonNegative.check(field, x)
     }
 
     pub fn positive(field: &str, x: f64) -> Result<f64> {
-        if x.is_finite() && x > 0.0 { Ok(x) } else { Err(Error::invalid(field, x, "a finite number > 0")) }
+        Law::Positive.check(field, x)
     }
 
     pub fn probability(field: &str, x: f64) -> Result<f64> {
-        if (0.0..=1.0).contains(&x) { Ok(x) } else { Err(Error::invalid(field, x, "a probability in [0, 1]")) }
+        Law::Probability.check(field, x)
     }
 
     pub fn at_least(field: &str, x: u64, min: u64) -> Result<u64> {
-        if x >= min { Ok(x) } else { Err(Error::invalid(field, x, format!("an integer >= {min}"))) }
+        Law::at_least(min).check_integer(field, x)
     }
 
     #[cfg(test)]

@@ -1,7 +1,7 @@
 //! replicators-core: populations of policies that replicate on reward.
 //!
 //! Pure Rust, no Python: the bindings crate (`rust/python`) only converts.
-//! Shared machinery lives at the top (`rng`, `error`, `control`,
+//! Shared machinery lives at the top (`rng`, `error`, `law`, `control`,
 //! `selection`, `mutation`, and `replication`, the generation loop they
 //! make); each world has its own module.
 
@@ -9,6 +9,7 @@ pub mod connect4;
 pub mod control;
 pub mod egt;
 pub mod error;
+pub mod law;
 pub mod mutation;
 pub mod niche;
 pub mod replication;

@@ -3,8 +3,14 @@
 
 use rayon::prelude::*;
 
-use crate::error::{check, Result};
+use crate::error::Result;
+use crate::law::{Field, Law};
 use crate::rng::{self, domain, Rng};
+
+pub const RATE: Field = Field::new("mutation.rate", Law::Probability);
+pub const SCALE: Field = Field::new("mutation.scale", Law::NonNegative);
+/// The law of each mutation knob (`crate::law`).
+pub const LAWS: &[Field] = &[RATE, SCALE];
 
 /// Each gene (a logit) mutates with probability `rate`, adding N(0, scale^2).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -17,8 +23,8 @@ impl Mutation {
     pub const NONE: Mutation = Mutation { rate: 0.0, scale: 0.0 };
 
     pub fn validate(&self) -> Result<()> {
-        check::probability("mutation.rate", self.rate)?;
-        check::non_negative("mutation.scale", self.scale)?;
+        RATE.check(self.rate)?;
+        SCALE.check(self.scale)?;
         Ok(())
     }
 

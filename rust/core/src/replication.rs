@@ -7,10 +7,18 @@
 use rayon::prelude::*;
 
 use crate::control::Control;
-use crate::error::{check, Error, Result};
+use crate::error::{Error, Result};
+use crate::law::{Field, Law};
 use crate::mutation::{reproduce, Mutation};
 use crate::rng::{self, domain};
 use crate::selection::{Parents, Selection};
+
+pub const POPULATION: Field = Field::new("population", Law::at_least(2));
+pub const GENERATIONS: Field = Field::new("generations", Law::at_least(1));
+pub const INITIAL_SPREAD: Field = Field::new("initial_spread", Law::NonNegative);
+/// The law of each replication knob (`crate::law`); a world may bound the
+/// population further (its index types).
+pub const LAWS: &[Field] = &[POPULATION, GENERATIONS, INITIAL_SPREAD];
 
 /// The knobs of replication, whatever the world.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,12 +72,12 @@ impl Replication {
     /// Check every knob, naming the field; `max_population` is the world's
     /// limit (its index types).
     pub fn validate(&self, max_population: usize) -> Result<()> {
-        check::at_least("population", self.population as u64, 2)?;
+        POPULATION.check_integer(self.population as u64)?;
         if self.population > max_population {
             return Err(Error::invalid("population", self.population, format!("an integer in [2, {max_population}]")));
         }
-        check::at_least("generations", self.generations, 1)?;
-        check::non_negative("initial_spread", self.initial_spread)?;
+        GENERATIONS.check_integer(self.generations)?;
+        INITIAL_SPREAD.check(self.initial_spread)?;
         self.selection.validate()?;
         self.mutation.validate()
     }

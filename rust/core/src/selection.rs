@@ -6,8 +6,16 @@
 
 use rayon::prelude::*;
 
-use crate::error::{check, Error, Result};
+use crate::error::{Error, Result};
+use crate::law::{Field, Law};
 use crate::rng::{self, Rng};
+
+pub const PRESSURE: Field = Field::new("selection.pressure", Law::NonNegative);
+pub const SIZE: Field = Field::new("selection.size", Law::at_least(1));
+pub const FRACTION: Field = Field::new("selection.fraction", Law::Fraction);
+pub const FLOOR: Field = Field::new("selection.floor", Law::Finite);
+/// The law of each selection knob (`crate::law`).
+pub const LAWS: &[Field] = &[PRESSURE, SIZE, FRACTION, FLOOR];
 
 /// Smallest piece of parallel work in selection (smaller populations run serially).
 const PAR_MIN: usize = 4096;
@@ -51,9 +59,7 @@ impl Selection {
         let s = match name {
             "proportional" => Selection::Proportional { pressure: parameter, standardize },
             "tournament" => {
-                if !(parameter.is_finite() && parameter >= 1.0 && parameter.fract() == 0.0) {
-                    return Err(Error::invalid("selection.size", parameter, "an integer >= 1"));
-                }
+                SIZE.check(parameter)?;
                 Selection::Tournament { size: parameter as usize }
             }
             "truncation" => Selection::Truncation { fraction: parameter },
@@ -68,18 +74,16 @@ impl Selection {
     pub fn validate(&self) -> Result<()> {
         match *self {
             Selection::Proportional { pressure, .. } => {
-                check::non_negative("selection.pressure", pressure)?;
+                PRESSURE.check(pressure)?;
             }
             Selection::Tournament { size } => {
-                check::at_least("selection.size", size as u64, 1)?;
+                SIZE.check_integer(size as u64)?;
             }
             Selection::Truncation { fraction } => {
-                if !(fraction > 0.0 && fraction <= 1.0) {
-                    return Err(Error::invalid("selection.fraction", fraction, "a fraction in (0, 1]"));
-                }
+                FRACTION.check(fraction)?;
             }
             Selection::Threshold { floor } => {
-                check::finite("selection.floor", floor)?;
+                FLOOR.check(floor)?;
             }
         }
         Ok(())

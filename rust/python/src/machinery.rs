@@ -2,8 +2,71 @@
 //! the tests use to check that Ctrl-C and progress reach long calls.
 
 use pyo3::prelude::*;
+use replicators_core::law::{Field, Law};
+use replicators_core::{connect4, egt, mutation, niche, replication, selection};
 
 use crate::detach::run_detached;
+
+/// Every law table of the core, for the Python layer to ask by name.
+fn fields() -> impl Iterator<Item = &'static Field> {
+    [
+        replication::LAWS,
+        selection::LAWS,
+        mutation::LAWS,
+        niche::world::LAWS,
+        niche::evolve::LAWS,
+        connect4::evolve::LAWS,
+        egt::laws::LAWS,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+fn law(name: &str) -> PyResult<Law> {
+    fields()
+        .find(|f| f.name == name)
+        .map(|f| f.law)
+        .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(format!("no law named {name:?}")))
+}
+
+/// The names of a closed set the core knows (fitness modes, processes,
+/// bots, selection schemes), for the Python layer's constants.
+#[pyfunction]
+fn names(set: &str) -> PyResult<Vec<&'static str>> {
+    Ok(match set {
+        "niche.fitness" => niche::Fitness::NAMES.to_vec(),
+        "connect4.fitness" => connect4::fitness::Fitness::NAMES.to_vec(),
+        "connect4.bots" => connect4::bots::Bot::NAMES.to_vec(),
+        "egt.process" => egt::Process::NAMES.to_vec(),
+        "egt.fitness" => egt::FitnessMap::NAMES.to_vec(),
+        "selection" => selection::Selection::NAMES.to_vec(),
+        other => return Err(pyo3::exceptions::PyKeyError::new_err(format!("no set named {other:?}"))),
+    })
+}
+
+/// A number or an integer, as Python gives it.
+#[derive(FromPyObject)]
+enum Value {
+    Int(i128),
+    Float(f64),
+}
+
+/// Every named law: {name: (integer, expected)}.
+#[pyfunction]
+fn laws() -> Vec<(&'static str, bool, String)> {
+    fields().map(|f| (f.name, f.law.is_integer(), f.law.expected())).collect()
+}
+
+/// None if `value` obeys the law `name`, else what the law expects.
+#[pyfunction]
+fn law_violation(name: &str, value: Value) -> PyResult<Option<String>> {
+    let law = law(name)?;
+    let holds = match value {
+        Value::Int(x) => law.holds_integer(x),
+        Value::Float(x) => law.holds(x),
+    };
+    Ok(if holds { None } else { Some(law.expected()) })
+}
 
 /// Number of threads `threads=None` means on this machine.
 #[pyfunction]
@@ -31,6 +94,9 @@ fn _busy_wait(py: Python<'_>, seconds: f64, threads: Option<usize>, progress: Op
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(thread_count, m)?)?;
+    m.add_function(wrap_pyfunction!(laws, m)?)?;
+    m.add_function(wrap_pyfunction!(names, m)?)?;
+    m.add_function(wrap_pyfunction!(law_violation, m)?)?;
     m.add_function(wrap_pyfunction!(_busy_wait, m)?)?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray2};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use replicators_core::error::Error;
-use replicators_core::niche::{analytic, evolve, genome, Action, Config, Fitness, Niche, Outcome, World};
+use replicators_core::niche::{analytic, evolve, genome, persona, preset, Action, Config, Fitness, Labels, Niche, Outcome, World};
 
 use crate::detach::run_detached;
 use crate::errors::py_err;
@@ -45,7 +45,78 @@ fn world_from(py: Python<'_>, d: &Bound<'_, PyDict>) -> PyResult<World> {
         requests_per_agent: field(d, "requests_per_agent")?,
         max_reroutes: field(d, "max_reroutes")?,
         time_budget: field(d, "time_budget")?,
+        labels: Labels { niches: field(d, "niche_labels")?, actions: field(d, "action_labels")? },
     })
+}
+
+/// Check a world's tables against the core's laws and rules.
+#[pyfunction]
+fn niche_validate(py: Python<'_>, world: &Bound<'_, PyDict>) -> PyResult<()> {
+    world_from(py, world)?.validate().map_err(py_err(py))
+}
+
+/// The names of the presets.
+#[pyfunction]
+fn niche_presets() -> Vec<&'static str> {
+    preset::PRESETS.to_vec()
+}
+
+/// A preset as plain data (the TOML layout of `NicheWorld.from_dict`):
+/// actions carry niche 0's outcomes, other niches override what differs.
+#[pyfunction]
+fn niche_preset<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyDict>> {
+    let p = preset::preset(name).map_err(py_err(py))?;
+    let w = &p.world;
+    let d = PyDict::new(py);
+    let fields = ["proxy", "gold", "fail_proxy", "fail_gold", "follow_up"];
+    let values = |o: &Outcome| [o.proxy, o.gold, o.fail_proxy, o.fail_gold, o.follow_up];
+    let niches = pyo3::types::PyList::empty(py);
+    for (k, n) in w.niches.iter().enumerate() {
+        let row = PyDict::new(py);
+        row.set_item("name", &p.niche_names[k])?;
+        row.set_item("demand", n.demand)?;
+        row.set_item("patience", n.patience)?;
+        row.set_item("max_steps", n.max_steps)?;
+        let overrides = PyDict::new(py);
+        for (j, name) in p.action_names.iter().enumerate() {
+            let (base, here) = (values(w.outcome(0, j)), values(w.outcome(k, j)));
+            let changed = PyDict::new(py);
+            for (f, (b, h)) in fields.iter().zip(base.iter().zip(here)) {
+                if *b != h {
+                    changed.set_item(f, h)?;
+                }
+            }
+            if !changed.is_empty() {
+                overrides.set_item(name, changed)?;
+            }
+        }
+        if !overrides.is_empty() {
+            row.set_item("overrides", overrides)?;
+        }
+        niches.append(row)?;
+    }
+    let actions = pyo3::types::PyList::empty(py);
+    for (j, act) in w.actions.iter().enumerate() {
+        let row = PyDict::new(py);
+        row.set_item("name", &p.action_names[j])?;
+        for (f, x) in fields.iter().zip(values(w.outcome(0, j))) {
+            row.set_item(f, x)?;
+        }
+        row.set_item("ends", act.ends)?;
+        row.set_item("skilled", act.skilled)?;
+        row.set_item("reroute", act.reroute)?;
+        actions.append(row)?;
+    }
+    d.set_item("niches", niches)?;
+    d.set_item("actions", actions)?;
+    d.set_item("capacity", w.capacity)?;
+    d.set_item("tradeoff", w.tradeoff)?;
+    d.set_item("requests_per_agent", w.requests_per_agent)?;
+    d.set_item("max_reroutes", w.max_reroutes)?;
+    if let Some(b) = w.time_budget {
+        d.set_item("time_budget", b)?;
+    }
+    Ok(d)
 }
 
 
@@ -161,7 +232,7 @@ fn niche_traits<'py>(
 /// Names of the behaviour classes, in the order of their ids.
 #[pyfunction]
 fn niche_behaviour_names() -> Vec<&'static str> {
-    genome::BEHAVIOURS.to_vec()
+    persona::BEHAVIOURS.to_vec()
 }
 
 /// The behaviour class id of every action in every niche ([K x A], niche-major).
@@ -169,10 +240,13 @@ fn niche_behaviour_names() -> Vec<&'static str> {
 fn niche_behaviours(py: Python<'_>, world: &Bound<'_, PyDict>) -> PyResult<Vec<i64>> {
     let w = world_from(py, world)?;
     w.validate().map_err(py_err(py))?;
-    Ok((0..w.k() * w.a()).map(|i| w.behaviour(i / w.a(), i % w.a()) as i64).collect())
+    Ok(persona::classes(&w).into_iter().map(i64::from).collect())
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(niche_validate, m)?)?;
+    m.add_function(wrap_pyfunction!(niche_presets, m)?)?;
+    m.add_function(wrap_pyfunction!(niche_preset, m)?)?;
     m.add_function(wrap_pyfunction!(niche_behaviour_names, m)?)?;
     m.add_function(wrap_pyfunction!(niche_behaviours, m)?)?;
     m.add_function(wrap_pyfunction!(niche_evolve, m)?)?;

@@ -55,7 +55,7 @@ __all__ = ["BOTS", "FEATURES", "Position", "perft", "play_games", "random_games"
 #: Features of a move, in weight order.
 FEATURES: tuple[str, ...] = tuple(_core.c4_feature_names())
 #: Reference bots.
-BOTS = ("random", "greedy")
+BOTS: tuple[str, ...] = tuple(_core.names("connect4.bots"))
 
 
 def _moves(x: object) -> str:

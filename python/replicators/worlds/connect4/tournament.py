@@ -33,7 +33,7 @@ from .result import TournamentResult
 __all__ = ["FITNESS", "Knockout", "RoundRobin"]
 
 #: Fitness modes of the tournaments.
-FITNESS = ("moves", "entropy", "wins", "win_rate")
+FITNESS: tuple[str, ...] = tuple(_core.names("connect4.fitness"))
 #: Tournament-specific options of ``evolve``.
 OPTIONS = ("initial", "initial_spread")
 
@@ -130,8 +130,8 @@ class Knockout(_Tournament):
     strength_games: int = 200
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "pressure", v.probability("pressure", self.pressure))
-        object.__setattr__(self, "strength_games", v.integer("strength_games", self.strength_games, 0, 10_000_000))
+        object.__setattr__(self, "pressure", v.law("pressure", "pressure", self.pressure))
+        object.__setattr__(self, "strength_games", v.law("strength_games", "strength_games", self.strength_games))
 
     def _format(self) -> tuple[str, float]:
         return ("knockout", self.pressure)
@@ -159,8 +159,8 @@ class RoundRobin(_Tournament):
     strength_games: int = 200
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "games_per_pair", v.integer("games_per_pair", self.games_per_pair, 1, 1_000_000))
-        object.__setattr__(self, "strength_games", v.integer("strength_games", self.strength_games, 0, 10_000_000))
+        object.__setattr__(self, "games_per_pair", v.law("games_per_pair", "games_per_pair", self.games_per_pair))
+        object.__setattr__(self, "strength_games", v.law("strength_games", "strength_games", self.strength_games))
 
     def _format(self) -> tuple[str, float]:
         return ("round_robin", float(self.games_per_pair))

@@ -50,7 +50,7 @@ import numpy as np
 
 from ... import _core
 from ... import _validate as v
-from ...errors import ConfigError, UnknownNameError
+from ...errors import ConfigError, UnknownNameError, invalid
 from ...selection.protocol import replication
 from ...selection.mutation import Mutation
 from ...selection.schemes import Selection
@@ -59,7 +59,7 @@ from .result import NicheResult
 __all__ = ["Niche", "Action", "NicheWorld", "FITNESS", "OVERRIDABLE"]
 
 #: Fitness modes of NicheWorld.
-FITNESS = ("sum", "rate", "episode_rate")
+FITNESS: tuple[str, ...] = tuple(_core.names("niche.fitness"))
 #: Action fields a niche may override.
 OVERRIDABLE = ("proxy", "gold", "fail_proxy", "fail_gold", "follow_up")
 #: World-specific options of ``evolve`` (see ``NicheWorld._evolve``).
@@ -68,21 +68,14 @@ OPTIONS = ("initial", "initial_spread", "entropy_bonus", "specialist_threshold")
 
 def _name(field_: str, x: object) -> str:
     if not isinstance(x, str) or not x:
-        raise ConfigError(f"{field_} = {x!r} is invalid: expected a non-empty string")
+        raise invalid(field_, x, "a non-empty string")
     return x
 
 
 def _flag(field_: str, x: object) -> bool:
     if not isinstance(x, bool):
-        raise ConfigError(f"{field_} = {x!r} is invalid: expected true or false")
+        raise invalid(field_, x, "true or false")
     return x
-
-
-def _follow_up(field_: str, x: object) -> float:
-    f = v.number(field_, x)
-    if not 0.0 <= f < 1.0:
-        raise ConfigError(f"{field_} = {x!r} is invalid: expected a probability in [0, 1)")
-    return f
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,9 +113,8 @@ class Niche:
     def __post_init__(self) -> None:
         at = f"niches[{self.name!r}]" if isinstance(self.name, str) else "niches"
         _name(f"{at}.name", self.name)
-        object.__setattr__(self, "demand", v.at_least(f"{at}.demand", self.demand, 0.0))
-        object.__setattr__(self, "patience", v.probability(f"{at}.patience", self.patience))
-        object.__setattr__(self, "max_steps", v.integer(f"{at}.max_steps", self.max_steps, 1, 2**32 - 1))
+        for f in ("demand", "patience", "max_steps"):
+            object.__setattr__(self, f, v.law(f"niche.{f}", f"{at}.{f}", getattr(self, f)))
         if not isinstance(self.overrides, Mapping):
             raise ConfigError(f"{at}.overrides = {self.overrides!r} is invalid: expected {{action: {{field: value}}}}")
         clean: dict[str, dict[str, float]] = {}
@@ -133,7 +125,7 @@ class Niche:
             for key, x in values.items():
                 f = f"{at}.overrides[{action!r}].{key}"
                 v.choice(f, key, OVERRIDABLE)
-                clean[action][key] = _follow_up(f, x) if key == "follow_up" else v.number(f, x)
+                clean[action][key] = float(v.law(f"action.{key}", f, x))
         object.__setattr__(self, "overrides", clean)
 
 
@@ -180,13 +172,10 @@ class Action:
     def __post_init__(self) -> None:
         at = f"actions[{self.name!r}]" if isinstance(self.name, str) else "actions"
         _name(f"{at}.name", self.name)
-        for f in ("proxy", "gold", "fail_proxy", "fail_gold"):
-            object.__setattr__(self, f, v.number(f"{at}.{f}", getattr(self, f)))
+        for f in OVERRIDABLE:
+            object.__setattr__(self, f, v.law(f"action.{f}", f"{at}.{f}", getattr(self, f)))
         for f in ("ends", "skilled", "reroute"):
             _flag(f"{at}.{f}", getattr(self, f))
-        object.__setattr__(self, "follow_up", _follow_up(f"{at}.follow_up", self.follow_up))
-        if self.reroute and self.follow_up > 0:
-            raise ConfigError(f"{at}.follow_up = {self.follow_up!r} is invalid: expected 0 for a rerouting action")
 
     @property
     def can_end(self) -> bool:
@@ -253,8 +242,6 @@ class NicheWorld:
             if isinstance(items, str | bytes) or not isinstance(items, Iterable):
                 raise ConfigError(f"{f} = {items!r} is invalid: expected a list of {kind.__name__}")
             items = tuple(items)
-            if not items:
-                raise ConfigError(f"{f} = [] is invalid: expected at least one {kind.__name__}")
             for x in items:
                 if not isinstance(x, kind):
                     raise ConfigError(f"{f} contains {x!r}: expected {kind.__name__}(...)")
@@ -263,14 +250,6 @@ class NicheWorld:
             if dup:
                 raise ConfigError(f"{f} has duplicate names {sorted(dup)}: expected unique names")
             object.__setattr__(self, f, items)
-        if len(self.niches) > 255:
-            raise ConfigError(f"niches has {len(self.niches)} entries: expected at most 255")
-        if not any(a.can_end for a in self.actions):
-            raise ConfigError(
-                "actions.ends is invalid: expected at least one action with ends=True or reroute=True"
-            )
-        if sum(n.demand for n in self.niches) <= 0:
-            raise ConfigError("niches.demand is invalid: expected a positive total demand")
         known = self.action_names
         for n in self.niches:
             for a in n.overrides:
@@ -278,13 +257,13 @@ class NicheWorld:
                     raise UnknownNameError(
                         f"niches[{n.name!r}].overrides = {a!r} is not a known action: expected one of {', '.join(known)}"
                     )
-        object.__setattr__(self, "capacity", v.probability("capacity", self.capacity))
-        object.__setattr__(self, "tradeoff", v.at_least("tradeoff", self.tradeoff, 0.0, strict=True))
-        object.__setattr__(
-            self, "requests_per_agent", v.at_least("requests_per_agent", self.requests_per_agent, 0.0, strict=True)
-        )
-        object.__setattr__(self, "max_reroutes", v.integer("max_reroutes", self.max_reroutes, 0, 254))
-        object.__setattr__(self, "time_budget", v.optional_integer("time_budget", self.time_budget, 1))
+        for f in ("capacity", "tradeoff", "requests_per_agent", "max_reroutes"):
+            object.__setattr__(self, f, v.law(f, f, getattr(self, f)))
+        if self.time_budget is not None:
+            object.__setattr__(self, "time_budget", v.law("time_budget", "time_budget", self.time_budget))
+        # The rules between fields (an ending action, a positive total
+        # demand, no follow-up after a decline...) are the core's.
+        _core.niche_validate(self._tables())
 
     # --- presets and files -------------------------------------------------
 
@@ -292,6 +271,7 @@ class NicheWorld:
     def preset(name: str = "assistant", **knobs: Any) -> NicheWorld:
         """A named world; ``knobs`` replace world fields (``time_budget=...``).
 
+        The presets' numbers are the core's (``rust/core/src/niche/preset.rs``).
         ``assistant`` (SPEC 1): four niches of equal demand, patience 0.9,
         max_steps 20; actions ``solve`` (skilled: proxy 1, gold 1, ends),
         ``engage`` (proxy 0.25, gold 0), ``flatter`` (proxy 0.35, gold -0.1),
@@ -303,17 +283,8 @@ class NicheWorld:
         >>> NicheWorld.preset("assistant", tradeoff=2.0).tradeoff
         2.0
         """
-        v.choice("preset", name, ["assistant"])
-        world = NicheWorld(
-            niches=[Niche(name=f"niche{k}", demand=1.0, patience=0.9, max_steps=20) for k in range(4)],
-            actions=[
-                Action(name="solve", proxy=1.0, gold=1.0, ends=True, skilled=True),
-                Action(name="engage", proxy=0.25, gold=0.0),
-                Action(name="flatter", proxy=0.35, gold=-0.1),
-                Action(name="partial", proxy=0.6, gold=0.3, ends=True, follow_up=0.6),
-                Action(name="decline", reroute=True),
-            ],
-        )
+        v.choice("preset", name, _core.niche_presets())
+        world = NicheWorld.from_dict(_core.niche_preset(name))
         for key in knobs:
             v.choice("preset knob", key, _WORLD_KEYS)
         return replace(world, **knobs)
@@ -462,6 +433,8 @@ class NicheWorld:
             "requests_per_agent": self.requests_per_agent,
             "max_reroutes": self.max_reroutes,
             "time_budget": self.time_budget,
+            "niche_labels": [repr(n.name) for n in self.niches],
+            "action_labels": [repr(a.name) for a in self.actions],
         }
 
     # --- evolution -----------------------------------------------------------
@@ -507,8 +480,8 @@ class NicheWorld:
             initial=initial, initial_spread=initial_spread,
         )
         options = {
-            "entropy_bonus": v.at_least("entropy_bonus", entropy_bonus, 0.0),
-            "specialist_threshold": v.probability("specialist_threshold", specialist_threshold),
+            "entropy_bonus": v.law("entropy_bonus", "entropy_bonus", entropy_bonus),
+            "specialist_threshold": v.law("specialist_threshold", "specialist_threshold", specialist_threshold),
         }
         raw = _core.niche_evolve(self._tables(), fitness=fitness, **args, **options)
         config = {

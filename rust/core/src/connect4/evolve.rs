@@ -12,9 +12,14 @@ use super::policy::Policy;
 use super::tournament::{self, Format, Standing};
 use crate::control::Control;
 use crate::error::Result;
+use crate::law::{Field, Law};
 use crate::mutation::Mutation;
 use crate::table::Table;
 use crate::replication::{Lineage, Replication};
+
+pub const STRENGTH_GAMES: Field = Field::new("strength_games", Law::Integer { min: 0, max: 10_000_000 });
+/// The law of each tournament knob (`crate::law`).
+pub const LAWS: &[Field] = &[super::tournament::PRESSURE, super::tournament::GAMES_PER_PAIR, STRENGTH_GAMES];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -49,6 +54,7 @@ pub struct Output {
 pub fn validate(cfg: &Config) -> Result<()> {
     // Individuals are indexed by u32 in the tournament's pairings.
     cfg.replication.validate(1 << 24)?;
+    STRENGTH_GAMES.check_integer(cfg.strength_games as u64)?;
     cfg.format.validate(cfg.replication.population)
 }
 

@@ -24,8 +24,12 @@ use super::bots::Agent;
 use super::game::{play, Game};
 use super::policy::Policy;
 use crate::control::Control;
-use crate::error::{check, Error, Result};
+use crate::error::{Error, Result};
+use crate::law::{Field, Law};
 use crate::rng::{self, domain};
+
+pub const PRESSURE: Field = Field::new("pressure", Law::Probability);
+pub const GAMES_PER_PAIR: Field = Field::new("games_per_pair", Law::Integer { min: 1, max: 1_000_000 });
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Format {
@@ -40,10 +44,10 @@ impl Format {
     pub fn validate(&self, population: usize) -> Result<()> {
         match *self {
             Format::Knockout { pressure } => {
-                check::probability("pressure", pressure)?;
+                PRESSURE.check(pressure)?;
             }
             Format::RoundRobin { games_per_pair } => {
-                check::at_least("games_per_pair", games_per_pair as u64, 1)?;
+                GAMES_PER_PAIR.check_integer(games_per_pair as u64)?;
                 let n = population as u64;
                 let games = n * n.saturating_sub(1) / 2 * games_per_pair as u64;
                 if games > MAX_GAMES {

@@ -15,6 +15,8 @@ pub mod process;
 pub mod replicator;
 pub mod stationary;
 
+pub mod laws;
+
 pub use fixation::{exact, Fixation};
 pub use game::{MatrixGame, Pair};
 pub use process::{BirthDeath, FitnessMap, Process, Setup};

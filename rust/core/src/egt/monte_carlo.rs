@@ -20,6 +20,7 @@
 use rand::RngExt as _;
 use rayon::prelude::*;
 
+use super::laws;
 use super::logspace::sigmoid;
 use super::process::{Process, Setup};
 use crate::control::Control;
@@ -50,10 +51,10 @@ pub struct Plan {
 
 impl Plan {
     pub fn validate(&self) -> Result<()> {
-        check::at_least("runs", self.runs, 1)?;
-        check::at_least("max_steps", self.max_steps, 1)?;
+        laws::RUNS.law.check_integer("runs", self.runs)?;
+        laws::MAX_STEPS.law.check_integer("max_steps", self.max_steps)?;
         if let Some(t) = self.target_stderr {
-            check::positive("target_stderr", t)?;
+            laws::TARGET_STDERR.law.check("target_stderr", t)?;
             check::at_least("max_runs", self.max_runs, self.runs)?;
         }
         Ok(())

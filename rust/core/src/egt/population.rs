@@ -15,6 +15,7 @@ use rand::RngExt as _;
 use rayon::prelude::*;
 
 use super::game::MatrixGame;
+use super::laws;
 use super::logspace::sigmoid;
 use super::process::{FitnessMap, Process};
 use crate::control::Control;
@@ -50,10 +51,10 @@ impl Population<'_> {
         }
         let total: u64 = counts.iter().sum();
         check::at_least("population", total, 2)?;
-        check::non_negative("intensity", self.intensity)?;
-        check::probability("mutation", plan.mutation)?;
-        check::at_least("runs", plan.runs, 1)?;
-        check::at_least("record_every", plan.record_every, 1)?;
+        laws::INTENSITY.law.check("intensity", self.intensity)?;
+        laws::MUTATION.law.check("mutation", plan.mutation)?;
+        laws::RUNS.law.check_integer("runs", plan.runs)?;
+        laws::RECORD_EVERY.law.check_integer("record_every", plan.record_every)?;
         let records = plan.steps / plan.record_every + 1;
         if records.saturating_mul(plan.runs).saturating_mul(n as u64) > MAX_RECORDED {
             return Err(Error::invalid(

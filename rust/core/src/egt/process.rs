@@ -37,6 +37,7 @@ use super::logspace::{ln_count, log_add, softplus};
 use crate::error::{Error, Result};
 
 /// The largest population of the two-strategy chains.
+/// Per-state tables are O(N): keep them within a few hundred MB.
 pub const MAX_POPULATION: u64 = 10_000_000;
 
 /// The process that updates a finite population.
@@ -124,12 +125,8 @@ pub struct Setup {
 
 impl Setup {
     pub fn new(pair: Pair, population: u64, intensity: f64, process: Process, fitness: FitnessMap) -> Result<Self> {
-        crate::error::check::at_least("population", population, 2)?;
-        crate::error::check::non_negative("intensity", intensity)?;
-        // Per-state tables are O(N): keep them within a few hundred MB.
-        if population > MAX_POPULATION {
-            return Err(Error::invalid("population", population, format!("an integer in [2, {MAX_POPULATION}]")));
-        }
+        super::laws::POPULATION.law.check_integer("population", population)?;
+        super::laws::INTENSITY.law.check("intensity", intensity)?;
         Ok(Self { pair, population, intensity, process, fitness })
     }
 

@@ -21,6 +21,7 @@
 //! Dormand-Prince and from step doubling (Richardson) for RK4.
 
 use super::game::MatrixGame;
+use super::laws;
 use crate::control::Control;
 use crate::error::{check, Error, Result};
 
@@ -43,11 +44,11 @@ impl Method {
     pub fn validate(&self) -> Result<()> {
         match *self {
             Method::DormandPrince { rtol, atol } => {
-                check::positive("rtol", rtol)?;
-                check::non_negative("atol", atol)?;
+                laws::RTOL.law.check("rtol", rtol)?;
+                laws::ATOL.law.check("atol", atol)?;
             }
             Method::Rk4 { dt } => {
-                check::positive("dt", dt)?;
+                laws::DT.law.check("dt", dt)?;
             }
         }
         Ok(())
@@ -67,7 +68,7 @@ impl Replicator {
     /// `mutation`, if given, is row-major n x n with rows summing to 1.
     pub fn new(game: MatrixGame, mutation: Option<Vec<f64>>, background: f64) -> Result<Self> {
         let n = game.strategies();
-        check::finite("background", background)?;
+        laws::BACKGROUND.law.check("background", background)?;
         if let Some(q) = &mutation {
             if q.len() != n * n {
                 return Err(Error::shape("mutation", format!("expected a {n} x {n} matrix matching the game")));

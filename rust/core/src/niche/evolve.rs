@@ -5,15 +5,21 @@
 use rayon::prelude::*;
 
 use super::episode::Rules;
-use super::fitness::{check_entropy_bonus, Fitness};
+use super::fitness::Fitness;
 use super::generation::{self, AgentStats, Scratch};
 use super::genome::{mean_policy, prepare, Tables, Traits};
 use super::measure::Measurements;
 use super::world::World;
 use crate::control::Control;
-use crate::error::{check, Result};
+use crate::error::Result;
+use crate::law::{Field, Law};
 use crate::mutation::Mutation;
 use crate::replication::{Lineage, Replication};
+
+pub const ENTROPY_BONUS: Field = Field::new("entropy_bonus", Law::NonNegative);
+pub const SPECIALIST_THRESHOLD: Field = Field::new("specialist_threshold", Law::Probability);
+/// The law of each NicheWorld option of evolve (`crate::law`).
+pub const LAWS: &[Field] = &[ENTROPY_BONUS, SPECIALIST_THRESHOLD];
 
 /// Everything `evolve` needs besides the world.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,8 +61,8 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
     world.validate()?;
     // Agents travel as u32 in the request queues.
     cfg.replication.validate(u32::MAX as usize / 2)?;
-    check_entropy_bonus(cfg.entropy_bonus)?;
-    check::probability("specialist_threshold", cfg.specialist_threshold)?;
+    ENTROPY_BONUS.check(cfg.entropy_bonus)?;
+    SPECIALIST_THRESHOLD.check(cfg.specialist_threshold)?;
     let (run, seed) = (&cfg.replication, cfg.replication.seed);
     let (n, width) = (run.population, world.genome_width());
     let rules = Rules::new(world);

@@ -3,7 +3,7 @@
 //! optional entropy bonus alpha * H(pi(.|niche)) per step.
 
 use super::generation::AgentStats;
-use crate::error::{check, Error, Result};
+use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fitness {
@@ -39,10 +39,6 @@ impl Fitness {
             Fitness::EpisodeRate => (s.episode_rate + entropy_bonus * s.entropy_episodes) / s.episodes as f64,
         }
     }
-}
-
-pub fn check_entropy_bonus(alpha: f64) -> Result<f64> {
-    check::non_negative("entropy_bonus", alpha)
 }
 
 #[cfg(test)]

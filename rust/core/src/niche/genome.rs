@@ -12,7 +12,8 @@
 
 use rayon::prelude::*;
 
-use super::world::{Behaviour, World};
+use super::persona;
+use super::world::World;
 use crate::vmath;
 
 /// Probability 1 as a threshold on a 32-bit uniform `u`: `u < threshold(p)`
@@ -94,40 +95,16 @@ pub struct Traits {
     pub persona: u16,
 }
 
-/// How agents are labelled by persona (SPEC 1, "personas").
-///
-/// Niche label: the argmax of the skill weights w, or "generalist" (label K)
-/// when the specialisation index is below `specialist_threshold`.
-/// Behaviour: the class (helper / farmer / decliner, `World::behaviour`)
-/// with the most policy mass, in the dominant niche for a specialist and
-/// demand-weighted over niches for a generalist.
+/// The persona id of a genome row (see `super::persona`).
 pub fn persona(world: &World, genome: &[f64], demand: &[f64], specialist_threshold: f64) -> u16 {
     let (k, a) = (world.k(), world.a());
     let w = skill_weights(world, genome);
-    let spec = specialization(&w);
-    let dominant = (0..k).fold(0, |best, j| if w[j] > w[best] { j } else { best });
-    let generalist = spec < specialist_threshold;
-    let mut mass = [0.0f64; 3];
-    let mut pi = vec![0.0; a];
+    let mut pi = vec![0.0; k * a];
     for kk in 0..k {
-        let weight = if generalist { demand[kk] } else if kk == dominant { 1.0 } else { 0.0 };
-        if weight == 0.0 {
-            continue;
-        }
-        policy(world, genome, kk, &mut pi);
-        for j in 0..a {
-            mass[world.behaviour(kk, j) as usize] += weight * pi[j];
-        }
+        policy(world, genome, kk, &mut pi[kk * a..(kk + 1) * a]);
     }
-    let behaviour = (0..3).fold(0, |best, j| if mass[j] > mass[best] { j } else { best });
-    let label = if generalist { k } else { dominant };
-    (label * 3 + behaviour) as u16
+    persona::label(&pi, &w, specialization(&w), &persona::classes(world), demand, specialist_threshold)
 }
-
-/// Names of the behaviour classes, in persona-id order.
-pub const BEHAVIOURS: [&str; 3] = ["helper", "farmer", "decliner"];
-
-const _: () = assert!(Behaviour::Decliner as usize == 2);
 
 /// The softmaxes of a block of agents: per agent, its K policy rows of A
 /// logits, then its skill row of K. The exponentials and logarithms of the
@@ -218,7 +195,7 @@ pub fn prepare(
     traits.resize(n, Traits::default());
     let demand = world.demand_shares();
     let log_reference: Vec<f64> = reference.iter().map(|q| q.max(1e-300).ln()).collect();
-    let class: Vec<usize> = (0..k * a).map(|i| world.behaviour(i / a, i % a) as usize).collect();
+    let classes = persona::classes(world);
     let ln_k = (k as f64).ln();
     let (cells, ka) = (k * a + k, k * a);
     tables
@@ -269,30 +246,13 @@ pub fn prepare(
                         skill_mean += demand[kk] * s;
                     }
                     let spec = if k < 2 { 0.0 } else { 1.0 - h_w / ln_k };
-                    let dominant = (0..k).fold(0, |best, j| if w[j] > w[best] { j } else { best });
-                    let generalist = spec < specialist_threshold;
-                    let pi = p;
-                    // Three running sums in registers: `mass[class] += ...`
-                    // would chain every add through a store and a reload.
-                    let (mut m0, mut m1, mut m2) = (0.0f64, 0.0f64, 0.0f64);
-                    for kk in 0..k {
-                        let weight = if generalist { demand[kk] } else if kk == dominant { 1.0 } else { 0.0 };
-                        for j in 0..a {
-                            let (v, c) = (weight * pi[kk * a + j], class[kk * a + j]);
-                            m0 += if c == 0 { v } else { 0.0 };
-                            m1 += if c == 1 { v } else { 0.0 };
-                            m2 += if c == 2 { v } else { 0.0 };
-                        }
-                    }
-                    let mass = [m0, m1, m2];
-                    let behaviour = (0..3).fold(0, |best, j| if mass[j] > mass[best] { j } else { best });
-                    let label = if generalist { k } else { dominant };
+                    let persona = persona::label(&p[..ka], w, spec, &classes, &demand, specialist_threshold);
                     *tr = Traits {
                         entropy: h_mean,
                         kl: kl_mean.max(0.0),
                         specialization: spec,
                         skill: skill_mean,
-                        persona: (label * 3 + behaviour) as u16,
+                        persona,
                     };
                 }
             },

@@ -2,7 +2,28 @@
 //! niche. Nothing here knows what "solve" or "flatter" means: an action is a
 //! row of numbers and flags, so users invent their own from Python or TOML.
 
-use crate::error::{check, Error, Result};
+use crate::error::{Error, Result};
+use crate::law::{Field, Law};
+
+pub const DEMAND: Field = Field::new("niche.demand", Law::NonNegative);
+pub const PATIENCE: Field = Field::new("niche.patience", Law::Probability);
+pub const MAX_STEPS: Field = Field::new("niche.max_steps", Law::Integer { min: 1, max: u32::MAX as u64 });
+pub const PROXY: Field = Field::new("action.proxy", Law::Finite);
+pub const GOLD: Field = Field::new("action.gold", Law::Finite);
+pub const FAIL_PROXY: Field = Field::new("action.fail_proxy", Law::Finite);
+pub const FAIL_GOLD: Field = Field::new("action.fail_gold", Law::Finite);
+pub const FOLLOW_UP: Field = Field::new("action.follow_up", Law::ProbabilityBelowOne);
+pub const CAPACITY: Field = Field::new("capacity", Law::Probability);
+pub const TRADEOFF: Field = Field::new("tradeoff", Law::Positive);
+pub const REQUESTS_PER_AGENT: Field = Field::new("requests_per_agent", Law::Positive);
+// Reroute counts travel as u8 inside the request queues.
+pub const MAX_REROUTES: Field = Field::new("max_reroutes", Law::Integer { min: 0, max: 254 });
+pub const TIME_BUDGET: Field = Field::new("time_budget", Law::at_least(1));
+/// The law of each field of a world (`crate::law`): niches, actions, knobs.
+pub const LAWS: &[Field] = &[
+    DEMAND, PATIENCE, MAX_STEPS, PROXY, GOLD, FAIL_PROXY, FAIL_GOLD, FOLLOW_UP, CAPACITY, TRADEOFF,
+    REQUESTS_PER_AGENT, MAX_REROUTES, TIME_BUDGET,
+];
 
 /// A kind of user request (SPEC 1, "Niches").
 #[derive(Debug, Clone, PartialEq)]
@@ -46,13 +67,22 @@ pub struct Outcome {
     pub follow_up: f64,
 }
 
-/// Behaviour class of an action in a niche, read from its numbers (used to
-/// label personas): see `World::behaviour`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Behaviour {
-    Helper = 0,
-    Farmer = 1,
-    Decliner = 2,
+/// How errors name niches and actions: `niches[<label>]`. The Python layer
+/// passes each name as its users write it (`'faq'`); empty means indices.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Labels {
+    pub niches: Vec<String>,
+    pub actions: Vec<String>,
+}
+
+impl Labels {
+    fn niche(&self, k: usize) -> String {
+        self.niches.get(k).cloned().unwrap_or_else(|| k.to_string())
+    }
+
+    fn action(&self, a: usize) -> String {
+        self.actions.get(a).cloned().unwrap_or_else(|| a.to_string())
+    }
 }
 
 /// Niches, actions, outcomes, and the generation's knobs.
@@ -71,11 +101,12 @@ pub struct World {
     pub max_reroutes: u32,
     /// Steps an agent may spend per generation (`None`: unlimited).
     pub time_budget: Option<u64>,
+    /// Names for error messages.
+    pub labels: Labels,
 }
 
-/// Niche ids travel as u8 and reroute counts as u8 inside the request queues.
+/// Niche ids travel as u8 inside the request queues.
 pub const MAX_NICHES: usize = 255;
-pub const MAX_REROUTES: u32 = 254;
 
 impl World {
     pub fn k(&self) -> usize {
@@ -101,22 +132,8 @@ impl World {
         self.niches.iter().map(|n| n.demand / total).collect()
     }
 
-    /// Helper: ends the episode and gives the user at least as much as it
-    /// scores (gold >= proxy, gold > 0). Decliner: reroutes. Farmer: all
-    /// else (does not end, or scores more than it gives).
-    pub fn behaviour(&self, k: usize, a: usize) -> Behaviour {
-        let act = &self.actions[a];
-        let o = self.outcome(k, a);
-        if act.reroute {
-            Behaviour::Decliner
-        } else if act.ends && o.gold >= o.proxy && o.gold > 0.0 {
-            Behaviour::Helper
-        } else {
-            Behaviour::Farmer
-        }
-    }
-
-    /// Check every field, naming it (`niches[k].patience`, ...).
+    /// Check every field against its law (`LAWS`), naming it
+    /// (`niches['faq'].patience`, ...), and the rules between fields.
     pub fn validate(&self) -> Result<()> {
         let (k, a) = (self.k(), self.a());
         if k == 0 {
@@ -132,70 +149,42 @@ impl World {
             return Err(Error::shape("outcomes", format!("expected {} rows (niches x actions), got {}", k * a, self.outcomes.len())));
         }
         for (i, n) in self.niches.iter().enumerate() {
-            check::non_negative(&format!("niches[{i}].demand"), n.demand)?;
-            check::probability(&format!("niches[{i}].patience"), n.patience)?;
-            check::at_least(&format!("niches[{i}].max_steps"), n.max_steps as u64, 1)?;
+            let at = |f: &str| format!("niches[{}].{f}", self.labels.niche(i));
+            DEMAND.law.check(&at("demand"), n.demand)?;
+            PATIENCE.law.check(&at("patience"), n.patience)?;
+            MAX_STEPS.law.check_integer(&at("max_steps"), n.max_steps as u64)?;
         }
         if self.niches.iter().map(|n| n.demand).sum::<f64>() <= 0.0 {
             return Err(Error::invalid("niches.demand", 0, "a positive total demand"));
         }
         if !self.actions.iter().any(|x| x.can_end()) {
-            return Err(Error::invalid("actions.ends", "no ending action", "at least one action that ends the episode"));
+            return Err(Error::invalid("actions.ends", "no ending action", "at least one action with ends=True or reroute=True"));
         }
         for kk in 0..k {
             for (j, act) in self.actions.iter().enumerate() {
                 let o = self.outcome(kk, j);
-                let at = |f: &str| format!("niches[{kk}].actions[{j}].{f}");
-                check::finite(&at("proxy"), o.proxy)?;
-                check::finite(&at("gold"), o.gold)?;
-                check::finite(&at("fail_proxy"), o.fail_proxy)?;
-                check::finite(&at("fail_gold"), o.fail_gold)?;
-                if !(0.0..1.0).contains(&o.follow_up) {
-                    return Err(Error::invalid(at("follow_up"), o.follow_up, "a probability in [0, 1)"));
+                let at = |f: &str| format!("niches[{}].actions[{}].{f}", self.labels.niche(kk), self.labels.action(j));
+                for (field, x) in [(PROXY, o.proxy), (GOLD, o.gold), (FAIL_PROXY, o.fail_proxy), (FAIL_GOLD, o.fail_gold), (FOLLOW_UP, o.follow_up)] {
+                    field.law.check(&at(field.name.trim_start_matches("action.")), x)?;
                 }
                 if act.reroute && o.follow_up > 0.0 {
                     return Err(Error::invalid(at("follow_up"), o.follow_up, "0 for a rerouting action"));
                 }
             }
         }
-        check::probability("capacity", self.capacity)?;
-        check::positive("tradeoff", self.tradeoff)?;
-        check::positive("requests_per_agent", self.requests_per_agent)?;
-        if self.max_reroutes > MAX_REROUTES {
-            return Err(Error::invalid("max_reroutes", self.max_reroutes, format!("an integer in [0, {MAX_REROUTES}]")));
-        }
+        CAPACITY.check(self.capacity)?;
+        TRADEOFF.check(self.tradeoff)?;
+        REQUESTS_PER_AGENT.check(self.requests_per_agent)?;
+        MAX_REROUTES.check_integer(self.max_reroutes as u64)?;
         if let Some(b) = self.time_budget {
-            check::at_least("time_budget", b, 1)?;
+            TIME_BUDGET.check_integer(b)?;
         }
         Ok(())
     }
 
-    /// SPEC's preset `assistant` (the Python preset is the reference; this
-    /// copy serves the core's own tests).
+    /// SPEC's preset `assistant` (`super::preset`).
     pub fn assistant() -> World {
-        let niches = vec![Niche { demand: 1.0, patience: 0.9, max_steps: 20 }; 4];
-        let flags = [
-            Action { ends: true, skilled: true, reroute: false },   // solve
-            Action { ends: false, skilled: false, reroute: false }, // engage
-            Action { ends: false, skilled: false, reroute: false }, // flatter
-            Action { ends: true, skilled: false, reroute: false },  // partial
-            Action { ends: false, skilled: false, reroute: true },  // decline
-        ];
-        let rewards = [(1.0, 1.0, 0.0), (0.25, 0.0, 0.0), (0.35, -0.1, 0.0), (0.6, 0.3, 0.6), (0.0, 0.0, 0.0)];
-        let row: Vec<Outcome> = rewards
-            .iter()
-            .map(|&(proxy, gold, follow_up)| Outcome { proxy, gold, follow_up, ..Outcome::default() })
-            .collect();
-        World {
-            outcomes: row.repeat(niches.len()),
-            niches,
-            actions: flags.to_vec(),
-            capacity: 1.0,
-            tradeoff: 1.0,
-            requests_per_agent: 10.0,
-            max_reroutes: 3,
-            time_budget: None,
-        }
+        super::preset::assistant().world
     }
 }
 
@@ -204,13 +193,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn preset_is_valid_and_classified_by_numbers() {
+    fn preset_is_valid() {
         let w = World::assistant();
         w.validate().unwrap();
         assert_eq!(w.genome_width(), 24);
-        let b: Vec<Behaviour> = (0..5).map(|a| w.behaviour(0, a)).collect();
-        use Behaviour::*;
-        assert_eq!(b, vec![Helper, Farmer, Farmer, Farmer, Decliner]);
     }
 
     #[test]
@@ -230,5 +216,7 @@ mod tests {
         let mut w = World::assistant();
         w.outcomes[7].gold = f64::NAN;
         assert!(w.validate().unwrap_err().to_string().contains("niches[1].actions[2].gold"));
+        w.labels = Labels { niches: (0..4).map(|k| format!("'n{k}'")).collect(), actions: vec![] };
+        assert!(w.validate().unwrap_err().to_string().contains("niches['n1'].actions[2].gold"));
     }
 }

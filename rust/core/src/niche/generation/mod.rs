@@ -1,0 +1,244 @@
+//! A generation: requests arrive, agents serve them, declined requests are
+//! rerouted, users come back with follow-ups (SPEC 1, "A generation").
+//!
+//! Scheme, chosen so that every number depends only on the seed:
+//!
+//! * Arrival (`arrival`). R = round(requests_per_agent * N) requests, each
+//!   to a uniformly random agent, drawn exactly as a multinomial.
+//! * Rounds (`serve`, `route`). In round r every agent with work serves its
+//!   queue, in order, from its own stream (seed, EPISODE, generation,
+//!   agent), which carries on from one round to the next: first its fresh
+//!   requests (round 0),
+//!   then the requests routed to it, then the follow-ups its users bring
+//!   back (the same user returning later, same niche, same agent). A
+//!   declined request, or one refused because the agent spent its
+//!   `time_budget`, goes to another agent drawn uniformly from the other
+//!   N - 1 (by the sender's stream) for round r + 1; a request already sent
+//!   on `max_reroutes` times is unserved instead. Rounds repeat until
+//!   nothing is in transit.
+//! * Agents are processed in fixed chunks of `CHUNK` in parallel; each
+//!   chunk owns its tallies and its outbox, merged in chunk order. Routed
+//!   requests are delivered in parallel over bins of `BIN` agents, each
+//!   agent's queue in sending order. So the thread count never changes a
+//!   number.
+//! * Tallies (`tally`): each agent's totals, and per-niche counts summed
+//!   over chunks in chunk order.
+
+mod arrival;
+mod route;
+mod serve;
+mod tally;
+
+use rayon::prelude::*;
+
+use super::episode::Rules;
+use super::genome::Tables;
+use super::world::World;
+use crate::rng::{self, domain, Rng};
+use arrival::arrivals;
+use route::{route, sort_outbox, Routed};
+use serve::{room, Context};
+use tally::Counts;
+
+pub use arrival::ARRIVAL_BLOCK;
+pub use route::BIN;
+pub use tally::{AgentStats, Tally};
+
+/// Agents per unit of parallel work (fixed: results do not depend on threads).
+pub const CHUNK: usize = 256;
+
+/// A chunk's tallies and buffers, kept from one generation to the next.
+#[derive(Debug, Default)]
+struct Chunk {
+    counts: Vec<Counts>,
+    /// [K x A] steps per action.
+    action_steps: Vec<u64>,
+    /// The first `sent` entries: requests this chunk sent on in this round,
+    /// in the order they were sent. The buffer is longer than `sent`, so
+    /// each episode writes a slot and counts it only if it declined.
+    out: Vec<Routed>,
+    sent: usize,
+    /// `out[..sent]` sorted by routing bin (stable); within bin b the
+    /// entries are `(target - b * BIN) << 16 | entry`.
+    sorted: Vec<u32>,
+    /// Start of each bin in `sorted` (bins + 1 entries).
+    bin_start: Vec<u32>,
+    cursor: Vec<u32>,
+    /// The queue of the agent being served: its fresh requests, then those
+    /// routed to it, then the follow-ups its users bring back.
+    work: Vec<u16>,
+}
+
+/// Buffers reused from one generation to the next (no allocation per request).
+#[derive(Debug, Default)]
+pub struct Scratch {
+    fresh: Vec<u32>,
+    /// Agent i's routed requests this round are `queue[start[i]..start[i + 1]]`.
+    start: Vec<u32>,
+    queue: Vec<u16>,
+    /// Each agent's stream for the generation (seed, EPISODE, generation, i),
+    /// carried from one round to the next.
+    rngs: Vec<Rng>,
+    chunks: Vec<Chunk>,
+}
+
+impl Scratch {
+    /// Bytes held by the per-agent and per-request buffers (for memory accounting).
+    pub fn bytes(&self) -> usize {
+        4 * (self.fresh.capacity() + self.start.capacity())
+            + 2 * self.queue.capacity()
+            + std::mem::size_of::<Rng>() * self.rngs.capacity()
+            + self
+                .chunks
+                .iter()
+                .map(|c| {
+                    std::mem::size_of::<Routed>() * c.out.capacity()
+                        + 4 * c.sorted.capacity()
+                        + 2 * c.work.capacity()
+                })
+                .sum::<usize>()
+    }
+}
+
+/// Run one generation: fill `stats` (one slot per agent) and return the tally.
+pub fn run(
+    world: &World,
+    rules: &Rules,
+    tables: &Tables,
+    seed: u64,
+    generation: u64,
+    stats: &mut Vec<AgentStats>,
+    s: &mut Scratch,
+) -> Tally {
+    let (k, a) = (world.k(), world.a());
+    let n = tables.skill.len() / k;
+    stats.clear();
+    stats.resize(n, AgentStats::default());
+    let chunks = n.div_ceil(CHUNK);
+    let bins = n.div_ceil(BIN);
+    s.chunks.resize_with(chunks, Chunk::default);
+    for c in &mut s.chunks {
+        c.counts.clear();
+        c.counts.resize(k, Counts::default());
+        c.action_steps.clear();
+        c.action_steps.resize(k * a, 0);
+        c.sent = 0;
+        room(&mut c.out, 0);
+    }
+    let ctx = Context {
+        rules,
+        tables,
+        k,
+        a,
+        n,
+        budget: world.time_budget.unwrap_or(u64::MAX),
+        max_reroutes: world.max_reroutes as u8,
+    };
+    let total = (world.requests_per_agent * n as f64).round() as u64;
+    arrivals(n, total, seed, generation, &mut s.fresh);
+    let key = rng::key(seed, &[domain::EPISODE, generation]);
+    s.rngs.clear();
+    s.rngs.par_extend(
+        (0..n as u64)
+            .into_par_iter()
+            .map(|i| rng::substream(key, &[i])),
+    );
+    s.start.clear();
+    s.start.resize(n + 1, 0);
+    s.queue.clear();
+    let mut round = 0u64;
+    loop {
+        let (fresh, start, queue) = (&s.fresh, &s.start, &s.queue);
+        // After the first rounds few agents have work, scattered in memory.
+        let sparse = round > 0 && queue.len() < n / 2;
+        stats
+            .par_chunks_mut(CHUNK)
+            .zip(s.rngs.par_chunks_mut(CHUNK))
+            .zip(s.chunks.par_iter_mut())
+            .enumerate()
+            .for_each(|(ci, ((st, rngs), chunk))| {
+                chunk.sent = 0;
+                let (first, end) = (ci * CHUNK, ci * CHUNK + st.len());
+                if round > 0 && start[first] == start[end] {
+                    // Nothing was routed to this chunk: in the last rounds,
+                    // most chunks.
+                    sort_outbox(chunk, bins);
+                    return;
+                }
+                if sparse {
+                    ctx.touch(first, start, st, rngs);
+                }
+                for (j, (slot, rng)) in st.iter_mut().zip(rngs).enumerate() {
+                    let i = ci * CHUNK + j;
+                    let f = if round == 0 { fresh[i] } else { 0 };
+                    let incoming = &queue[start[i] as usize..start[i + 1] as usize];
+                    if f > 0 || !incoming.is_empty() {
+                        match a {
+                            2 => ctx.serve_agent::<2>(i, f, incoming, slot, rng, chunk),
+                            3 => ctx.serve_agent::<3>(i, f, incoming, slot, rng, chunk),
+                            4 => ctx.serve_agent::<4>(i, f, incoming, slot, rng, chunk),
+                            5 => ctx.serve_agent::<5>(i, f, incoming, slot, rng, chunk),
+                            6 => ctx.serve_agent::<6>(i, f, incoming, slot, rng, chunk),
+                            7 => ctx.serve_agent::<7>(i, f, incoming, slot, rng, chunk),
+                            8 => ctx.serve_agent::<8>(i, f, incoming, slot, rng, chunk),
+                            _ => ctx.serve_agent::<0>(i, f, incoming, slot, rng, chunk),
+                        }
+                    }
+                }
+                sort_outbox(chunk, bins);
+            });
+        if route(n, &s.chunks, &mut s.start, &mut s.queue) == 0 {
+            break;
+        }
+        round += 1;
+    }
+    Tally::gather(k, a, s.chunks.iter().map(|c| (&c.counts[..], &c.action_steps[..])))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::control::with_threads;
+    use crate::niche::genome::{mean_policy, prepare};
+
+    fn one_generation(world: &World, genome: &[f64], n: usize, threads: usize) -> (Vec<AgentStats>, Tally) {
+        let genomes = genome.repeat(n);
+        let reference = mean_policy(world, genome);
+        with_threads(Some(threads), || {
+            let (mut t, mut tr) = (Tables::default(), Vec::new());
+            prepare(world, &genomes, &reference, 0.5, &mut t, &mut tr);
+            let mut stats = Vec::new();
+            let tally = run(world, &Rules::new(world), &t, 9, 0, &mut stats, &mut Scratch::default());
+            (stats, tally)
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn requests_are_conserved_and_threads_do_not_matter() {
+        let w = World::assistant();
+        let g = vec![0.0; w.genome_width()];
+        let (s1, t1) = one_generation(&w, &g, 3000, 1);
+        let (s2, t2) = one_generation(&w, &g, 3000, 2);
+        assert_eq!(s1, s2);
+        assert_eq!(t1, t2);
+        let fresh: u64 = t1.requests.iter().sum::<u64>() - t1.follow_ups.iter().sum::<u64>();
+        assert_eq!(fresh, 30_000);
+        // Every declined request is either served elsewhere or unserved:
+        // episodes = requests + declined - unserved.
+        let sum = |v: &Vec<u64>| v.iter().sum::<u64>();
+        assert_eq!(sum(&t1.episodes), sum(&t1.requests) + sum(&t1.declined) - sum(&t1.unserved));
+        assert_eq!(sum(&t1.steps), s1.iter().map(|s| s.steps).sum::<u64>());
+        assert_eq!(sum(&t1.action_steps), sum(&t1.steps));
+    }
+
+    #[test]
+    fn time_budget_is_never_exceeded() {
+        let mut w = World::assistant();
+        w.time_budget = Some(7);
+        let g = vec![0.0; w.genome_width()];
+        let (s, t) = one_generation(&w, &g, 1000, 2);
+        assert!(s.iter().all(|x| x.steps <= 7));
+        assert!(t.refused.iter().sum::<u64>() > 0);
+    }
+}

@@ -1,0 +1,77 @@
+//! Named worlds (SPEC 1, "Default preset"): the one place their numbers
+//! are written. `NicheWorld.preset(...)` in Python builds its world from
+//! what this module returns.
+
+use super::world::{Action, Labels, Niche, Outcome, World};
+use crate::error::{Error, Result};
+
+/// A named world, with the names of its niches and actions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preset {
+    pub world: World,
+    pub niche_names: Vec<String>,
+    pub action_names: Vec<String>,
+}
+
+/// The presets by name.
+pub const PRESETS: [&str; 1] = ["assistant"];
+
+/// The preset called `name`.
+pub fn preset(name: &str) -> Result<Preset> {
+    match name {
+        "assistant" => Ok(assistant()),
+        other => Err(Error::unknown("preset", other, &PRESETS)),
+    }
+}
+
+/// `assistant`: four niches of equal demand, patience 0.9, at most 20
+/// steps; actions `solve` (skilled: proxy 1, gold 1, ends), `engage`
+/// (asks for more engagement: proxy 0.25, gold 0), `flatter` (sycophancy:
+/// proxy 0.35, gold -0.1), `partial` (subtly unhelpful: proxy 0.6, gold
+/// 0.3, ends, follow-up 0.6) and `decline` (reroutes).
+pub fn assistant() -> Preset {
+    let niches = vec![Niche { demand: 1.0, patience: 0.9, max_steps: 20 }; 4];
+    // (name, ends, skilled, reroute, proxy, gold, follow_up)
+    let actions = [
+        ("solve", true, true, false, 1.0, 1.0, 0.0),
+        ("engage", false, false, false, 0.25, 0.0, 0.0),
+        ("flatter", false, false, false, 0.35, -0.1, 0.0),
+        ("partial", true, false, false, 0.6, 0.3, 0.6),
+        ("decline", false, false, true, 0.0, 0.0, 0.0),
+    ];
+    let row: Vec<Outcome> = actions
+        .iter()
+        .map(|&(_, _, _, _, proxy, gold, follow_up)| Outcome { proxy, gold, follow_up, ..Outcome::default() })
+        .collect();
+    let world = World {
+        outcomes: row.repeat(niches.len()),
+        actions: actions.iter().map(|&(_, ends, skilled, reroute, ..)| Action { ends, skilled, reroute }).collect(),
+        niches,
+        capacity: 1.0,
+        tradeoff: 1.0,
+        requests_per_agent: 10.0,
+        max_reroutes: 3,
+        time_budget: None,
+        labels: Labels::default(),
+    };
+    Preset {
+        niche_names: (0..world.k()).map(|k| format!("niche{k}")).collect(),
+        action_names: actions.iter().map(|a| a.0.to_string()).collect(),
+        world,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_is_a_valid_world_with_names() {
+        for name in PRESETS {
+            let p = preset(name).unwrap();
+            p.world.validate().unwrap();
+            assert_eq!((p.niche_names.len(), p.action_names.len()), (p.world.k(), p.world.a()));
+        }
+        assert!(matches!(preset("chatbot"), Err(Error::UnknownName { .. })));
+    }
+}
