@@ -21,7 +21,7 @@ from numbers import Integral, Real
 from . import _core
 from .errors import ConfigError, UnknownNameError, invalid, unknown
 
-__all__ = ["ConfigError", "UnknownNameError", "law"]
+__all__ = ["ConfigError", "UnknownNameError", "law", "obey"]
 
 # Integers the core's laws see: every integer law's bounds lie within u64,
 # so clamping a larger Python int into i128 keeps it outside them.
@@ -59,6 +59,23 @@ def law(name: str, field: str, x: object) -> float | int:
     if _core.law_violation(name, probe) is not None:
         raise invalid(field, x, expected)
     return value
+
+
+def obey(obj: object, laws: dict[str, str], at: str = "") -> None:
+    """Check the attributes of a frozen config ``obj`` against the core's
+    laws (``{attribute: law name}``), storing each converted value; errors
+    name the field ``<at><attribute>``.
+
+    Examples
+    --------
+    >>> import replicators as r
+    >>> r.Mutation(rate=2.0)
+    Traceback (most recent call last):
+    ...
+    replicators.errors.ConfigError: mutation.rate = 2.0 is invalid: expected a probability in [0, 1]
+    """
+    for attr, name in laws.items():
+        object.__setattr__(obj, attr, law(name, f"{at}{attr}", getattr(obj, attr)))
 
 
 def number(field: str, x: object) -> float:

@@ -5,8 +5,8 @@
 ``mutation``
     ``Mutation``.
 ``protocol``
-    ``evolve(world, ...)``, and ``replication``, the arguments a world's
-    ``_evolve`` hook hands to the core's shared generation loop.
+    ``evolve(world, ...)``, and ``Run``, the validated arguments it hands
+    to a world's ``_evolve`` hook.
 
 Examples
 --------
@@ -15,11 +15,11 @@ Examples
 (1.0, 0.05)
 """
 
-from .protocol import evolve, replication
+from .protocol import Run, evolve
 from .mutation import Mutation
 from .schemes import Proportional, Selection, Threshold, Tournament, Truncation, selection_spec
 
 __all__ = [
-    "Mutation", "Proportional", "Selection", "Threshold", "Tournament", "Truncation", "evolve", "replication",
+    "Mutation", "Proportional", "Run", "Selection", "Threshold", "Tournament", "Truncation", "evolve",
     "selection_spec",
 ]

@@ -32,8 +32,7 @@ class Mutation:
     scale: float = 0.1
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "rate", v.law("mutation.rate", "mutation.rate", self.rate))
-        object.__setattr__(self, "scale", v.law("mutation.scale", "mutation.scale", self.scale))
+        v.obey(self, {"rate": "mutation.rate", "scale": "mutation.scale"}, "mutation.")
 
     def _core(self) -> tuple[float, float]:
         return (self.rate, self.scale)

@@ -1,9 +1,12 @@
 """``evolve``: run selection on any world (the protocol every world implements).
 
 A world (``NicheWorld``, a Connect Four tournament, ...) implements
-``_evolve(**validated_arguments)``; this function validates the arguments
-every world shares and hands over. Each world validates its own ``fitness``
-names and returns its own result type (with a polars ``history``).
+``_evolve(run, **options)``: ``evolve`` validates what every world shares
+into a ``Run`` and hands it over with the world's own options. The world
+turns the run into the keyword arguments of its core evolve
+(``Run.core``: the shared replication loop's knobs, checked against the
+world's genome width and fitness modes), calls the core, and returns its
+own result type (with a polars ``history``), recording ``Run.config``.
 
 Examples
 --------
@@ -16,17 +19,134 @@ replicators.errors.ConfigError: world = <object ...> is invalid: expected a worl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import polars as pl
 
 from .. import _validate as v
-from ..errors import ConfigError
+from ..errors import ConfigError, UnknownNameError, invalid
 from .mutation import Mutation
 from .schemes import Proportional, Selection, selection_spec
 
-__all__ = ["evolve", "replication"]
+__all__ = ["evolve", "Evolved", "Run", "reject_unknown"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """The validated arguments every world's evolve shares.
+
+    Examples
+    --------
+    >>> run = Run(population=4, generations=2, fitness="sum", selection=Proportional(), mutation=Mutation(),
+    ...           seed=0, threads=None, snapshots=(0, 2), progress=None)
+    >>> args = run.core(3, ("sum",), initial=[1, 2, 3])
+    >>> args["initial"], args["selection"]
+    ([1.0, 2.0, 3.0], ('proportional', 1.0, True))
+    >>> run.core(3, ("rate",))
+    Traceback (most recent call last):
+    ...
+    replicators.errors.UnknownNameError: fitness = 'sum' is not known: expected one of rate
+    """
+
+    population: int
+    generations: int
+    fitness: str
+    selection: Selection
+    mutation: Mutation
+    seed: int
+    threads: int | None
+    snapshots: tuple[int, ...]
+    progress: Callable[[int], object] | None
+
+    def core(
+        self, width: int, fitness_modes: Iterable[str], *, initial: Any = None, initial_spread: float = 0.0
+    ) -> dict[str, Any]:
+        """The keyword arguments of a world's core evolve (the shared
+        replication loop's knobs and ``fitness``), for genomes of ``width``
+        genes; ``initial`` is one row of ``width`` genes or one per
+        individual."""
+        v.choice("fitness", self.fitness, fitness_modes)
+        late = [g for g in self.snapshots if g > self.generations]
+        if late:
+            raise invalid("snapshots", late, f"generations in [0, {self.generations}]")
+        flat = None
+        if initial is not None:
+            arr = np.asarray(initial, dtype=float)
+            if arr.shape not in ((width,), (self.population, width)):
+                raise ConfigError(f"initial has shape {arr.shape}: expected ({width},) or ({self.population}, {width})")
+            if not np.all(np.isfinite(arr)):
+                raise ConfigError("initial is invalid: expected finite genes")
+            flat = arr.ravel().tolist()
+        return {
+            "fitness": self.fitness,
+            "population": self.population,
+            "generations": self.generations,
+            "selection": selection_spec(self.selection),
+            "mutation": self.mutation._core(),
+            "seed": self.seed,
+            "threads": self.threads,
+            "snapshots": list(self.snapshots),
+            "initial": flat,
+            "initial_spread": v.law("initial_spread", "initial_spread", initial_spread),
+            "progress": self.progress,
+        }
+
+    def config(self, **options: Any) -> dict[str, Any]:
+        """What was run, for the result's ``config``: the shared knobs and the
+        world's ``options``."""
+        return {
+            "population": self.population, "generations": self.generations, "fitness": self.fitness,
+            "selection": self.selection, "mutation": self.mutation, "seed": self.seed,
+            "snapshots": list(self.snapshots), **options,
+        }
+
+
+def reject_unknown(world: object, unknown: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    """Raise for the first option the world does not take."""
+    for key in unknown:
+        raise UnknownNameError(
+            f"option {key!r} is not known for {type(world).__name__}: expected one of {', '.join(allowed)}"
+        )
+
+
+@dataclass(frozen=True)
+class Evolved:
+    """What every world's ``evolve`` result holds (worlds add their tables).
+
+    Attributes
+    ----------
+    history
+        polars table, one row per generation.
+    snapshots
+        ``{generation: genomes}``, arrays of shape (population, genes).
+    status
+        ``"completed"``, or ``"extinct"`` when nobody reached a
+        ``Threshold`` floor (the run stops; ``extinct_at`` says when).
+    extinct_at
+        The generation of extinction, or None.
+    world, config, seed
+        What was run.
+    """
+
+    history: pl.DataFrame
+    snapshots: dict[int, np.ndarray]
+    status: str
+    extinct_at: int | None
+    world: Any
+    config: dict[str, Any]
+    seed: int
+
+    @staticmethod
+    def shared(world: Any, raw: Mapping[str, Any], config: dict[str, Any], history: pl.DataFrame) -> dict[str, Any]:
+        """The fields above from a core evolve's output."""
+        status, at = raw["status"]
+        return {
+            "history": history, "snapshots": {int(g): arr for g, arr in raw["snapshots"]}, "status": status,
+            "extinct_at": at, "world": world, "config": config, "seed": config["seed"],
+        }
 
 
 def evolve(
@@ -71,24 +191,22 @@ def evolve(
     progress
         Called with the number of generations completed since the last call.
     **options
-        World-specific knobs (e.g. NicheWorld's ``requests_per_agent``).
+        World-specific knobs (e.g. NicheWorld's ``entropy_bonus``).
     """
     if not hasattr(world, "_evolve"):
-        raise ConfigError(
-            f"world = {world!r} is invalid: expected a world (NicheWorld, connect4.Knockout, connect4.RoundRobin)"
-        )
+        raise invalid("world", world, "a world (NicheWorld, connect4.Knockout, connect4.RoundRobin)")
     selection = Proportional() if selection is None else selection
     selection_spec(selection)
     mutation = Mutation() if mutation is None else mutation
     if not isinstance(mutation, Mutation):
-        raise ConfigError(f"mutation = {mutation!r} is invalid: expected Mutation(rate=..., scale=...)")
+        raise invalid("mutation", mutation, "Mutation(rate=..., scale=...)")
     try:
-        snaps = sorted({v.integer("snapshots", g, 0) for g in snapshots})
+        snaps = tuple(sorted({v.integer("snapshots", g, 0) for g in snapshots}))
     except TypeError:
-        raise ConfigError(f"snapshots = {snapshots!r} is invalid: expected an iterable of generations") from None
-    return world._evolve(
-        population=v.law("population", "population", population),
-        generations=v.law("generations", "generations", generations),
+        raise invalid("snapshots", snapshots, "an iterable of generations") from None
+    run = Run(
+        population=int(v.law("population", "population", population)),
+        generations=int(v.law("generations", "generations", generations)),
         fitness=fitness,
         selection=selection,
         mutation=mutation,
@@ -96,61 +214,5 @@ def evolve(
         threads=v.threads(threads),
         snapshots=snaps,
         progress=progress,
-        **options,
     )
-
-
-def replication(
-    width: int,
-    *,
-    population: int,
-    generations: int,
-    selection: Selection,
-    mutation: Mutation,
-    seed: int,
-    threads: int | None,
-    snapshots: list[int],
-    progress: Callable[[int], object] | None,
-    initial: Any = None,
-    initial_spread: float = 0.0,
-) -> dict[str, Any]:
-    """The keyword arguments every core evolve takes (the shared replication
-    loop), from ``evolve``'s validated arguments and the options every world
-    has: ``initial`` genomes (one row of ``width`` genes, or one per
-    individual) and ``initial_spread``. Worlds call it from ``_evolve``.
-
-    Examples
-    --------
-    >>> args = replication(3, population=4, generations=2, selection=Proportional(), mutation=Mutation(),
-    ...                    seed=0, threads=None, snapshots=[0, 2], progress=None, initial=[1, 2, 3])
-    >>> args["initial"], args["selection"]
-    ([1.0, 2.0, 3.0], ('proportional', 1.0, True))
-    >>> replication(3, population=4, generations=2, selection=Proportional(), mutation=Mutation(),
-    ...             seed=0, threads=None, snapshots=[3], progress=None)
-    Traceback (most recent call last):
-    ...
-    replicators.errors.ConfigError: snapshots = [3] is invalid: expected generations in [0, 2]
-    """
-    late = [g for g in snapshots if g > generations]
-    if late:
-        raise ConfigError(f"snapshots = {late} is invalid: expected generations in [0, {generations}]")
-    flat = None
-    if initial is not None:
-        arr = np.asarray(initial, dtype=float)
-        if arr.shape not in ((width,), (population, width)):
-            raise ConfigError(f"initial has shape {arr.shape}: expected ({width},) or ({population}, {width})")
-        if not np.all(np.isfinite(arr)):
-            raise ConfigError("initial is invalid: expected finite genes")
-        flat = arr.ravel().tolist()
-    return {
-        "population": population,
-        "generations": generations,
-        "selection": selection_spec(selection),
-        "mutation": mutation._core(),
-        "seed": seed,
-        "threads": threads,
-        "snapshots": list(snapshots),
-        "initial": flat,
-        "initial_spread": v.law("initial_spread", "initial_spread", initial_spread),
-        "progress": progress,
-    }
+    return world._evolve(run, **options)

@@ -38,7 +38,7 @@ class Proportional:
     standardize: bool = True
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "pressure", v.law("selection.pressure", "selection.pressure", self.pressure))
+        v.obey(self, {"pressure": "selection.pressure"}, "selection.")
         if not isinstance(self.standardize, bool):
             raise invalid("selection.standardize", self.standardize, "a bool")
 
@@ -59,7 +59,7 @@ class Tournament:
     size: int = 2
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "size", v.law("selection.size", "selection.size", self.size))
+        v.obey(self, {"size": "selection.size"}, "selection.")
 
     def _core(self) -> tuple[str, float, bool]:
         return ("tournament", float(self.size), False)
@@ -78,7 +78,7 @@ class Truncation:
     fraction: float = 0.5
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "fraction", v.law("selection.fraction", "selection.fraction", self.fraction))
+        v.obey(self, {"fraction": "selection.fraction"}, "selection.")
 
     def _core(self) -> tuple[str, float, bool]:
         return ("truncation", self.fraction, False)
@@ -100,7 +100,7 @@ class Threshold:
     floor: float = 0.0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "floor", v.law("selection.floor", "selection.floor", self.floor))
+        v.obey(self, {"floor": "selection.floor"}, "selection.")
 
     def _core(self) -> tuple[str, float, bool]:
         return ("threshold", self.floor, False)

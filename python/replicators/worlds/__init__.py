@@ -1,6 +1,6 @@
 """The worlds populations live in, one folder each (world, result, analyses).
 
-A world is an object with an ``_evolve(**arguments)`` hook that
+A world is an object with an ``_evolve(run, **options)`` hook that
 ``replicators.evolve`` calls after validating the arguments every world
 shares (``replicators.selection.protocol``); it returns its own result type.
 

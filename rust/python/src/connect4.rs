@@ -24,7 +24,7 @@ fn position(py: Python<'_>, moves: &str) -> PyResult<Position> {
 
 /// Feature names, in weight order.
 #[pyfunction]
-fn c4_feature_names() -> Vec<&'static str> {
+pub fn c4_feature_names() -> Vec<&'static str> {
     features::NAMES.to_vec()
 }
 
@@ -33,7 +33,7 @@ fn c4_feature_names() -> Vec<&'static str> {
 type State = (u32, u8, Vec<u32>, Option<u8>, String);
 
 #[pyfunction]
-fn c4_state(py: Python<'_>, moves: &str) -> PyResult<State> {
+pub fn c4_state(py: Python<'_>, moves: &str) -> PyResult<State> {
     let p = position(py, moves)?;
     let to_move = if p.to_move() == Player::First { 1 } else { 2 };
     let winner = p.outcome().map(|o| match o {
@@ -46,7 +46,7 @@ fn c4_state(py: Python<'_>, moves: &str) -> PyResult<State> {
 
 /// Legal columns (1-7) and their features (moves x features).
 #[pyfunction]
-fn c4_features<'py>(py: Python<'py>, moves: &str) -> PyResult<(Vec<u32>, Bound<'py, PyArray2<f64>>)> {
+pub fn c4_features<'py>(py: Python<'py>, moves: &str) -> PyResult<(Vec<u32>, Bound<'py, PyArray2<f64>>)> {
     let p = position(py, moves)?;
     let rows = features::of_moves(&p);
     let cols = rows.iter().map(|(c, _)| c + 1).collect();
@@ -58,7 +58,7 @@ fn c4_features<'py>(py: Python<'py>, moves: &str) -> PyResult<(Vec<u32>, Bound<'
 /// `depth` more plies; interruptible with Ctrl-C.
 #[pyfunction]
 #[pyo3(signature = (moves, depth, distinct=false))]
-fn c4_perft(py: Python<'_>, moves: &str, depth: u32, distinct: bool) -> PyResult<u64> {
+pub fn c4_perft(py: Python<'_>, moves: &str, depth: u32, distinct: bool) -> PyResult<u64> {
     let p = position(py, moves)?;
     run_detached(py, Some(1), None, |control| {
         if distinct { perft::positions_controlled(&p, depth, control) } else { perft::perft_controlled(&p, depth, control) }
@@ -77,7 +77,7 @@ fn check_weights(py: Python<'_>, field: &str, w: &[f64]) -> PyResult<()> {
 
 /// A policy's probability of each legal column (1-7).
 #[pyfunction]
-fn c4_probabilities(py: Python<'_>, moves: &str, weights: Vec<f64>) -> PyResult<(Vec<u32>, Vec<f64>)> {
+pub fn c4_probabilities(py: Python<'_>, moves: &str, weights: Vec<f64>) -> PyResult<(Vec<u32>, Vec<f64>)> {
     check_weights(py, "weights", &weights)?;
     let p = position(py, moves)?;
     let probs = Policy::new(&weights).probabilities(&p);
@@ -117,7 +117,7 @@ impl Seat {
 
 /// The move (column 1-7) an agent plays in a position, drawn with `seed`.
 #[pyfunction]
-fn c4_choose(py: Python<'_>, moves: &str, agent: &Bound<'_, PyAny>, seed: u64) -> PyResult<u32> {
+pub fn c4_choose(py: Python<'_>, moves: &str, agent: &Bound<'_, PyAny>, seed: u64) -> PyResult<u32> {
     let seat = Seat::from_py(py, "agent", agent)?;
     let p = position(py, moves)?;
     if p.outcome().is_some() {
@@ -141,7 +141,7 @@ fn summary<'py>(py: Python<'py>, s: Summary) -> PyResult<Bound<'py, PyDict>> {
 /// `games` uniformly random games (in parallel, thread-independent totals).
 #[pyfunction]
 #[pyo3(signature = (games, seed=0, threads=None))]
-fn c4_random_games<'py>(py: Python<'py>, games: u64, seed: u64, threads: Option<usize>) -> PyResult<Bound<'py, PyDict>> {
+pub fn c4_random_games<'py>(py: Python<'py>, games: u64, seed: u64, threads: Option<usize>) -> PyResult<Bound<'py, PyDict>> {
     let s = run_detached(py, threads, None, |control| random_games(games, seed, control))?;
     summary(py, s)
 }
@@ -149,7 +149,7 @@ fn c4_random_games<'py>(py: Python<'py>, games: u64, seed: u64, threads: Option<
 /// `games` games between two agents (bot names or weight vectors).
 #[pyfunction]
 #[pyo3(signature = (first, second, games, seed=0, threads=None))]
-fn c4_games<'py>(
+pub fn c4_games<'py>(
     py: Python<'py>,
     first: &Bound<'py, PyAny>,
     second: &Bound<'py, PyAny>,
@@ -166,7 +166,7 @@ fn c4_games<'py>(
 #[pyfunction]
 #[pyo3(signature = (format, *, population, generations, fitness, selection, mutation, seed, threads=None,
     snapshots=Vec::new(), initial=None, initial_spread=0.0, strength_games=200, progress=None))]
-fn c4_evolve<'py>(
+pub fn c4_evolve<'py>(
     py: Python<'py>,
     format: (String, f64),
     population: usize,
@@ -205,17 +205,4 @@ fn c4_evolve<'py>(
     d.set_item("history", table(py, out.history)?)?;
     put_lineage(py, &d, out.lineage, COUNT)?;
     Ok(d)
-}
-
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(c4_feature_names, m)?)?;
-    m.add_function(wrap_pyfunction!(c4_state, m)?)?;
-    m.add_function(wrap_pyfunction!(c4_features, m)?)?;
-    m.add_function(wrap_pyfunction!(c4_perft, m)?)?;
-    m.add_function(wrap_pyfunction!(c4_probabilities, m)?)?;
-    m.add_function(wrap_pyfunction!(c4_choose, m)?)?;
-    m.add_function(wrap_pyfunction!(c4_random_games, m)?)?;
-    m.add_function(wrap_pyfunction!(c4_games, m)?)?;
-    m.add_function(wrap_pyfunction!(c4_evolve, m)?)?;
-    Ok(())
 }

@@ -49,7 +49,7 @@ fn setup(
 /// Exact (probability, absorption time, conditional fixation time).
 #[pyfunction]
 #[pyo3(signature = (payoffs, population, intensity, process, fitness, mutant, resident))]
-fn egt_fixation(
+pub fn egt_fixation(
     py: Python<'_>,
     payoffs: PyReadonlyArray2<'_, f64>,
     population: u64,
@@ -69,7 +69,7 @@ fn egt_fixation(
 #[pyfunction]
 #[pyo3(signature = (payoffs, population, intensity, process, fitness, mutant, resident, runs, seed,
     threads=None, times=false, target_stderr=None, max_runs=10_000_000, max_steps=1_000_000_000, progress=None))]
-fn egt_fixation_mc(
+pub fn egt_fixation_mc(
     py: Python<'_>,
     payoffs: PyReadonlyArray2<'_, f64>,
     population: u64,
@@ -106,7 +106,7 @@ fn egt_fixation_mc(
 /// Rare-mutation stationary distribution and the fixation matrix.
 #[pyfunction]
 #[pyo3(signature = (payoffs, population, intensity, process, fitness))]
-fn egt_stationary<'py>(
+pub fn egt_stationary<'py>(
     py: Python<'py>,
     payoffs: PyReadonlyArray2<'py, f64>,
     population: u64,
@@ -138,7 +138,7 @@ fn replicator_of(
 /// The replicator(-mutator) ODE: (states at `t`, error estimates, steps).
 #[pyfunction]
 #[pyo3(signature = (payoffs, x0, t, mutation=None, background=0.0, method="dopri5", rtol=1e-10, atol=1e-12, dt=0.01))]
-fn egt_replicator<'py>(
+pub fn egt_replicator<'py>(
     py: Python<'py>,
     payoffs: PyReadonlyArray2<'py, f64>,
     x0: PyReadonlyArray1<'py, f64>,
@@ -167,7 +167,7 @@ fn egt_replicator<'py>(
 /// The discrete replicator(-mutator) map: states after 0..=steps generations.
 #[pyfunction]
 #[pyo3(signature = (payoffs, x0, steps, mutation=None, background=0.0))]
-fn egt_replicator_map<'py>(
+pub fn egt_replicator_map<'py>(
     py: Python<'py>,
     payoffs: PyReadonlyArray2<'py, f64>,
     x0: PyReadonlyArray1<'py, f64>,
@@ -186,7 +186,7 @@ fn egt_replicator_map<'py>(
 #[pyfunction]
 #[pyo3(signature = (payoffs, initial, intensity, process, fitness, mutation, steps, record_every, runs, seed,
     threads=None, progress=None))]
-fn egt_population<'py>(
+pub fn egt_population<'py>(
     py: Python<'py>,
     payoffs: PyReadonlyArray2<'py, f64>,
     initial: Vec<u64>,
@@ -213,14 +213,4 @@ fn egt_population<'py>(
     let counts = run_detached(py, threads, progress.as_ref(), |control| pop.simulate(&initial, &plan, control))?;
     let records = counts.len() / (runs.max(1) as usize * n);
     counts.into_pyarray(py).reshape([runs as usize, records, n])
-}
-
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(egt_fixation, m)?)?;
-    m.add_function(wrap_pyfunction!(egt_fixation_mc, m)?)?;
-    m.add_function(wrap_pyfunction!(egt_stationary, m)?)?;
-    m.add_function(wrap_pyfunction!(egt_replicator, m)?)?;
-    m.add_function(wrap_pyfunction!(egt_replicator_map, m)?)?;
-    m.add_function(wrap_pyfunction!(egt_population, m)?)?;
-    Ok(())
 }

@@ -1,7 +1,8 @@
 //! `replicators._core`: the thin PyO3 layer over `replicators-core`.
-//! Each area has one file here with a `register` function; it converts
-//! Python arguments, runs the core detached from the GIL (`detach.rs`), and
-//! returns numpy arrays. No model logic lives in this crate.
+//! Each area has one file here, its functions exported by `_core` below;
+//! it converts Python arguments, runs the core detached from the GIL
+//! (`detach.rs`), and returns numpy arrays. No model logic lives in this
+//! crate.
 
 mod connect4;
 mod detach;
@@ -18,13 +19,22 @@ use pyo3::prelude::*;
 mod _core {
     use super::*;
 
+    #[pymodule_export]
+    use crate::connect4::{
+        c4_choose, c4_evolve, c4_feature_names, c4_features, c4_games, c4_perft, c4_probabilities, c4_random_games, c4_state,
+    };
+    #[pymodule_export]
+    use crate::egt::{egt_fixation, egt_fixation_mc, egt_population, egt_replicator, egt_replicator_map, egt_stationary};
+    #[pymodule_export]
+    use crate::machinery::{_busy_wait, law_violation, laws, names, thread_count};
+    #[pymodule_export]
+    use crate::niche::{
+        niche_behaviour_names, niche_behaviours, niche_evaluate, niche_evaluate_genome, niche_evolve, niche_preset,
+        niche_presets, niche_traits, niche_validate,
+    };
+
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
-        m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-        crate::machinery::register(m)?;
-        crate::niche::register(m)?;
-        crate::egt::register(m)?;
-        crate::connect4::register(m)?;
-        Ok(())
+        m.add("__version__", env!("CARGO_PKG_VERSION"))
     }
 }

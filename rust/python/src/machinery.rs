@@ -32,7 +32,7 @@ fn law(name: &str) -> PyResult<Law> {
 /// The names of a closed set the core knows (fitness modes, processes,
 /// bots, selection schemes), for the Python layer's constants.
 #[pyfunction]
-fn names(set: &str) -> PyResult<Vec<&'static str>> {
+pub fn names(set: &str) -> PyResult<Vec<&'static str>> {
     Ok(match set {
         "niche.fitness" => niche::Fitness::NAMES.to_vec(),
         "connect4.fitness" => connect4::fitness::Fitness::NAMES.to_vec(),
@@ -46,20 +46,20 @@ fn names(set: &str) -> PyResult<Vec<&'static str>> {
 
 /// A number or an integer, as Python gives it.
 #[derive(FromPyObject)]
-enum Value {
+pub enum Value {
     Int(i128),
     Float(f64),
 }
 
 /// Every named law: {name: (integer, expected)}.
 #[pyfunction]
-fn laws() -> Vec<(&'static str, bool, String)> {
+pub fn laws() -> Vec<(&'static str, bool, String)> {
     fields().map(|f| (f.name, f.law.is_integer(), f.law.expected())).collect()
 }
 
 /// None if `value` obeys the law `name`, else what the law expects.
 #[pyfunction]
-fn law_violation(name: &str, value: Value) -> PyResult<Option<String>> {
+pub fn law_violation(name: &str, value: Value) -> PyResult<Option<String>> {
     let law = law(name)?;
     let holds = match value {
         Value::Int(x) => law.holds_integer(x),
@@ -71,14 +71,14 @@ fn law_violation(name: &str, value: Value) -> PyResult<Option<String>> {
 /// Number of threads `threads=None` means on this machine.
 #[pyfunction]
 #[pyo3(signature = (threads=None))]
-fn thread_count(threads: Option<usize>) -> usize {
+pub fn thread_count(threads: Option<usize>) -> usize {
     replicators_core::control::thread_count(threads)
 }
 
 /// Spin for `seconds` in the core, detached and interruptible.
 #[pyfunction]
 #[pyo3(signature = (seconds, threads=None, progress=None))]
-fn _busy_wait(py: Python<'_>, seconds: f64, threads: Option<usize>, progress: Option<Bound<'_, PyAny>>) -> PyResult<u64> {
+pub fn _busy_wait(py: Python<'_>, seconds: f64, threads: Option<usize>, progress: Option<Bound<'_, PyAny>>) -> PyResult<u64> {
     run_detached(py, threads, progress.as_ref(), |control| {
         let start = std::time::Instant::now();
         let mut ticks = 0u64;
@@ -90,13 +90,4 @@ fn _busy_wait(py: Python<'_>, seconds: f64, threads: Option<usize>, progress: Op
         }
         Ok(ticks)
     })
-}
-
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(thread_count, m)?)?;
-    m.add_function(wrap_pyfunction!(laws, m)?)?;
-    m.add_function(wrap_pyfunction!(names, m)?)?;
-    m.add_function(wrap_pyfunction!(law_violation, m)?)?;
-    m.add_function(wrap_pyfunction!(_busy_wait, m)?)?;
-    Ok(())
 }

@@ -51,20 +51,20 @@ fn world_from(py: Python<'_>, d: &Bound<'_, PyDict>) -> PyResult<World> {
 
 /// Check a world's tables against the core's laws and rules.
 #[pyfunction]
-fn niche_validate(py: Python<'_>, world: &Bound<'_, PyDict>) -> PyResult<()> {
+pub fn niche_validate(py: Python<'_>, world: &Bound<'_, PyDict>) -> PyResult<()> {
     world_from(py, world)?.validate().map_err(py_err(py))
 }
 
 /// The names of the presets.
 #[pyfunction]
-fn niche_presets() -> Vec<&'static str> {
+pub fn niche_presets() -> Vec<&'static str> {
     preset::PRESETS.to_vec()
 }
 
 /// A preset as plain data (the TOML layout of `NicheWorld.from_dict`):
 /// actions carry niche 0's outcomes, other niches override what differs.
 #[pyfunction]
-fn niche_preset<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyDict>> {
+pub fn niche_preset<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyDict>> {
     let p = preset::preset(name).map_err(py_err(py))?;
     let w = &p.world;
     let d = PyDict::new(py);
@@ -124,7 +124,7 @@ fn niche_preset<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyDict>
 #[pyfunction]
 #[pyo3(signature = (world, *, population, generations, fitness, selection, mutation, seed, threads=None,
     snapshots=Vec::new(), initial=None, initial_spread=0.0, entropy_bonus=0.0, specialist_threshold=0.5, progress=None))]
-fn niche_evolve<'py>(
+pub fn niche_evolve<'py>(
     py: Python<'py>,
     world: &Bound<'py, PyDict>,
     population: usize,
@@ -177,14 +177,14 @@ fn evaluation<'py>(py: Python<'py>, e: analytic::Evaluation) -> PyResult<Bound<'
 
 /// Exact expectations of a stationary policy with a given skill in a niche.
 #[pyfunction]
-fn niche_evaluate<'py>(py: Python<'py>, world: &Bound<'py, PyDict>, niche: usize, policy: Vec<f64>, skill: f64) -> PyResult<Bound<'py, PyDict>> {
+pub fn niche_evaluate<'py>(py: Python<'py>, world: &Bound<'py, PyDict>, niche: usize, policy: Vec<f64>, skill: f64) -> PyResult<Bound<'py, PyDict>> {
     let w = world_from(py, world)?;
     evaluation(py, analytic::evaluate(&w, niche, &policy, skill).map_err(py_err(py))?)
 }
 
 /// Exact expectations of a genome (logits) in a niche.
 #[pyfunction]
-fn niche_evaluate_genome<'py>(py: Python<'py>, world: &Bound<'py, PyDict>, niche: usize, genome: Vec<f64>) -> PyResult<Bound<'py, PyDict>> {
+pub fn niche_evaluate_genome<'py>(py: Python<'py>, world: &Bound<'py, PyDict>, niche: usize, genome: Vec<f64>) -> PyResult<Bound<'py, PyDict>> {
     let w = world_from(py, world)?;
     evaluation(py, analytic::evaluate_genome(&w, &genome, niche).map_err(py_err(py))?)
 }
@@ -192,7 +192,7 @@ fn niche_evaluate_genome<'py>(py: Python<'py>, world: &Bound<'py, PyDict>, niche
 /// Per-agent traits of a genome matrix: persona labels, entropy, KL...
 #[pyfunction]
 #[pyo3(signature = (world, genomes, specialist_threshold=0.5, reference=None))]
-fn niche_traits<'py>(
+pub fn niche_traits<'py>(
     py: Python<'py>,
     world: &Bound<'py, PyDict>,
     genomes: PyReadonlyArray2<'py, f64>,
@@ -231,27 +231,14 @@ fn niche_traits<'py>(
 
 /// Names of the behaviour classes, in the order of their ids.
 #[pyfunction]
-fn niche_behaviour_names() -> Vec<&'static str> {
+pub fn niche_behaviour_names() -> Vec<&'static str> {
     persona::BEHAVIOURS.to_vec()
 }
 
 /// The behaviour class id of every action in every niche ([K x A], niche-major).
 #[pyfunction]
-fn niche_behaviours(py: Python<'_>, world: &Bound<'_, PyDict>) -> PyResult<Vec<i64>> {
+pub fn niche_behaviours(py: Python<'_>, world: &Bound<'_, PyDict>) -> PyResult<Vec<i64>> {
     let w = world_from(py, world)?;
     w.validate().map_err(py_err(py))?;
     Ok(persona::classes(&w).into_iter().map(i64::from).collect())
-}
-
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(niche_validate, m)?)?;
-    m.add_function(wrap_pyfunction!(niche_presets, m)?)?;
-    m.add_function(wrap_pyfunction!(niche_preset, m)?)?;
-    m.add_function(wrap_pyfunction!(niche_behaviour_names, m)?)?;
-    m.add_function(wrap_pyfunction!(niche_behaviours, m)?)?;
-    m.add_function(wrap_pyfunction!(niche_evolve, m)?)?;
-    m.add_function(wrap_pyfunction!(niche_evaluate, m)?)?;
-    m.add_function(wrap_pyfunction!(niche_evaluate_genome, m)?)?;
-    m.add_function(wrap_pyfunction!(niche_traits, m)?)?;
-    Ok(())
 }

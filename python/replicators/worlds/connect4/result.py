@@ -52,48 +52,23 @@ import numpy as np
 import polars as pl
 
 from ...errors import ConfigError
+from ...selection.protocol import Evolved
 from .engine import FEATURES
 
 __all__ = ["TournamentResult"]
 
 
 @dataclass(frozen=True)
-class TournamentResult:
-    """What ``replicators.evolve`` returns for ``Knockout`` and ``RoundRobin``.
-
-    Attributes
-    ----------
-    history
-        polars table, one row per generation (see the module docs).
-    snapshots
-        ``{generation: weights}``, arrays of shape (population, features).
-    status
-        ``"completed"``, or ``"extinct"`` when nobody reached a
-        ``Threshold`` floor (``extinct_at`` says when).
-    world, config, seed
-        What was run.
+class TournamentResult(Evolved):
+    """What ``replicators.evolve`` returns for ``Knockout`` and ``RoundRobin``:
+    the fields every world's result has (``selection.protocol.Evolved``);
+    ``history`` is described in the module docs, ``snapshots`` hold each
+    individual's feature weights.
     """
-
-    history: pl.DataFrame
-    snapshots: dict[int, np.ndarray]
-    status: str
-    extinct_at: int | None
-    world: Any
-    config: dict[str, Any]
-    seed: int
 
     @staticmethod
     def _from_core(world: Any, raw: dict[str, Any], config: dict[str, Any]) -> TournamentResult:
-        status, at = raw["status"]
-        return TournamentResult(
-            history=pl.DataFrame(dict(raw["history"])),
-            snapshots={int(g): arr for g, arr in raw["snapshots"]},
-            status=status,
-            extinct_at=at,
-            world=world,
-            config=config,
-            seed=config["seed"],
-        )
+        return TournamentResult(**Evolved.shared(world, raw, config, pl.DataFrame(dict(raw["history"]))))
 
     def weights_at(self, generation: int) -> pl.DataFrame:
         """Every individual's weights at a snapshot generation.

@@ -17,16 +17,13 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ... import _core
 from ... import _validate as v
-from ...errors import UnknownNameError
-from ...selection.protocol import replication
-from ...selection.mutation import Mutation
-from ...selection.schemes import Selection
+from ...selection.protocol import Run, reject_unknown
 from .engine import FEATURES, weights
 from .result import TournamentResult
 
@@ -48,22 +45,7 @@ class _Tournament:
     def _format(self) -> tuple[str, float]:
         raise NotImplementedError
 
-    def _evolve(
-        self,
-        *,
-        population: int,
-        generations: int,
-        fitness: str,
-        selection: Selection,
-        mutation: Mutation,
-        seed: int,
-        threads: int | None,
-        snapshots: list[int],
-        progress: Callable[[int], object] | None,
-        initial: Any = None,
-        initial_spread: float = 0.0,
-        **unknown: Any,
-    ) -> Any:
+    def _evolve(self, run: Run, *, initial: Any = None, initial_spread: float = 0.0, **unknown: Any) -> TournamentResult:
         """Called by ``replicators.evolve``; the tournament options are:
 
         initial
@@ -73,24 +55,12 @@ class _Tournament:
         initial_spread
             Standard deviation of Gaussian noise added to every initial weight.
         """
-        for key in unknown:
-            raise UnknownNameError(
-                f"option {key!r} is not known for {type(self).__name__}: expected one of {', '.join(OPTIONS)}"
-            )
-        v.choice("fitness", fitness, FITNESS)
+        reject_unknown(self, unknown, OPTIONS)
         if isinstance(initial, Mapping):
             initial = weights(**initial)
-        args = replication(
-            len(FEATURES), population=population, generations=generations, selection=selection,
-            mutation=mutation, seed=seed, threads=threads, snapshots=snapshots, progress=progress,
-            initial=initial, initial_spread=initial_spread,
-        )
-        raw = _core.c4_evolve(self._format(), fitness=fitness, strength_games=self.strength_games, **args)
-        config = {
-            "population": population, "generations": generations, "fitness": fitness,
-            "selection": selection, "mutation": mutation, "seed": seed, "snapshots": list(snapshots),
-            "initial": initial, "initial_spread": args["initial_spread"],
-        }
+        args = run.core(len(FEATURES), FITNESS, initial=initial, initial_spread=initial_spread)
+        raw = _core.c4_evolve(self._format(), strength_games=self.strength_games, **args)
+        config = run.config(initial=initial, initial_spread=args["initial_spread"])
         return TournamentResult._from_core(self, raw, config)
 
 
@@ -130,8 +100,7 @@ class Knockout(_Tournament):
     strength_games: int = 200
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "pressure", v.law("pressure", "pressure", self.pressure))
-        object.__setattr__(self, "strength_games", v.law("strength_games", "strength_games", self.strength_games))
+        v.obey(self, {"pressure": "pressure", "strength_games": "strength_games"})
 
     def _format(self) -> tuple[str, float]:
         return ("knockout", self.pressure)
@@ -159,8 +128,7 @@ class RoundRobin(_Tournament):
     strength_games: int = 200
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "games_per_pair", v.law("games_per_pair", "games_per_pair", self.games_per_pair))
-        object.__setattr__(self, "strength_games", v.law("strength_games", "strength_games", self.strength_games))
+        v.obey(self, {"games_per_pair": "games_per_pair", "strength_games": "strength_games"})
 
     def _format(self) -> tuple[str, float]:
         return ("round_robin", float(self.games_per_pair))

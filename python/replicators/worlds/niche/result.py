@@ -47,6 +47,7 @@ import numpy as np
 import polars as pl
 
 from ...errors import ConfigError
+from ...selection.protocol import Evolved
 from .personas import BEHAVIOURS, coverage, of_genomes, summary, tagged
 
 if TYPE_CHECKING:
@@ -54,39 +55,27 @@ if TYPE_CHECKING:
 
 __all__ = ["NicheResult"]
 
+
 @dataclass(frozen=True)
-class NicheResult:
-    """What ``replicators.evolve`` returns for a NicheWorld.
+class NicheResult(Evolved):
+    """What ``replicators.evolve`` returns for a NicheWorld: the fields every
+    world's result has (``selection.protocol.Evolved``: ``history``,
+    ``snapshots``, ``status``, ``extinct_at``, ``world``, ``config``,
+    ``seed``), and:
 
     Attributes
     ----------
-    history, niches, actions, personas
+    niches, actions, personas
         polars tables (see the module docs).
-    snapshots
-        ``{generation: genomes}``, arrays of shape (population, genome_width).
-    status
-        ``"completed"``, or ``"extinct"`` when nobody reached a
-        ``Threshold`` floor (the run stops; ``extinct_at`` says when).
-    extinct_at
-        The generation of extinction, or None.
-    world, config, seed
-        What was run.
     reference
         The initial population's mean policy (K x A), the KL reference.
     bytes_per_agent
         Peak bytes of per-agent state in the core, divided by the population.
     """
 
-    history: pl.DataFrame
     niches: pl.DataFrame
     actions: pl.DataFrame
     personas: pl.DataFrame
-    snapshots: dict[int, np.ndarray]
-    status: str
-    extinct_at: int | None
-    world: NicheWorld
-    config: dict[str, Any]
-    seed: int
     reference: np.ndarray
     bytes_per_agent: float
 
@@ -106,18 +95,11 @@ class NicheResult:
         p["behaviour"] = tagged(p["behaviour"], BEHAVIOURS)
         personas_ = pl.DataFrame(p).with_columns(persona=pl.col("niche") + ":" + pl.col("behaviour"))
         personas_ = personas_.select("generation", "persona", pl.exclude("generation", "persona"))
-        status, at = raw["status"]
         return NicheResult(
-            history=pl.DataFrame(h),
+            **Evolved.shared(world, raw, config, pl.DataFrame(h)),
             niches=pl.DataFrame(n),
             actions=pl.DataFrame(a),
             personas=personas_,
-            snapshots={int(g): arr for g, arr in raw["snapshots"]},
-            status=status,
-            extinct_at=at,
-            world=world,
-            config=config,
-            seed=config["seed"],
             reference=raw["reference"],
             bytes_per_agent=raw["bytes_per_agent"],
         )

@@ -51,9 +51,7 @@ import numpy as np
 from ... import _core
 from ... import _validate as v
 from ...errors import ConfigError, UnknownNameError, invalid
-from ...selection.protocol import replication
-from ...selection.mutation import Mutation
-from ...selection.schemes import Selection
+from ...selection.protocol import Run, reject_unknown
 from .result import NicheResult
 
 __all__ = ["Niche", "Action", "NicheWorld", "FITNESS", "OVERRIDABLE"]
@@ -113,8 +111,7 @@ class Niche:
     def __post_init__(self) -> None:
         at = f"niches[{self.name!r}]" if isinstance(self.name, str) else "niches"
         _name(f"{at}.name", self.name)
-        for f in ("demand", "patience", "max_steps"):
-            object.__setattr__(self, f, v.law(f"niche.{f}", f"{at}.{f}", getattr(self, f)))
+        v.obey(self, {f: f"niche.{f}" for f in ("demand", "patience", "max_steps")}, f"{at}.")
         if not isinstance(self.overrides, Mapping):
             raise ConfigError(f"{at}.overrides = {self.overrides!r} is invalid: expected {{action: {{field: value}}}}")
         clean: dict[str, dict[str, float]] = {}
@@ -172,15 +169,9 @@ class Action:
     def __post_init__(self) -> None:
         at = f"actions[{self.name!r}]" if isinstance(self.name, str) else "actions"
         _name(f"{at}.name", self.name)
-        for f in OVERRIDABLE:
-            object.__setattr__(self, f, v.law(f"action.{f}", f"{at}.{f}", getattr(self, f)))
+        v.obey(self, {f: f"action.{f}" for f in OVERRIDABLE}, f"{at}.")
         for f in ("ends", "skilled", "reroute"):
             _flag(f"{at}.{f}", getattr(self, f))
-
-    @property
-    def can_end(self) -> bool:
-        """Whether choosing this action can end the episode."""
-        return self.ends or self.reroute
 
 
 _WORLD_KEYS = ("niches", "actions", "capacity", "tradeoff", "requests_per_agent", "max_reroutes", "time_budget")
@@ -257,10 +248,8 @@ class NicheWorld:
                     raise UnknownNameError(
                         f"niches[{n.name!r}].overrides = {a!r} is not a known action: expected one of {', '.join(known)}"
                     )
-        for f in ("capacity", "tradeoff", "requests_per_agent", "max_reroutes"):
-            object.__setattr__(self, f, v.law(f, f, getattr(self, f)))
-        if self.time_budget is not None:
-            object.__setattr__(self, "time_budget", v.law("time_budget", "time_budget", self.time_budget))
+        knobs = ("capacity", "tradeoff", "requests_per_agent", "max_reroutes", "time_budget")
+        v.obey(self, {f: f for f in knobs if getattr(self, f) is not None})
         # The rules between fields (an ending action, a positive total
         # demand, no follow-up after a decline...) are the core's.
         _core.niche_validate(self._tables())
@@ -441,22 +430,14 @@ class NicheWorld:
 
     def _evolve(
         self,
+        run: Run,
         *,
-        population: int,
-        generations: int,
-        fitness: str,
-        selection: Selection,
-        mutation: Mutation,
-        seed: int,
-        threads: int | None,
-        snapshots: list[int],
-        progress: Callable[[int], object] | None,
         initial: Any = None,
         initial_spread: float = 0.0,
         entropy_bonus: float = 0.0,
         specialist_threshold: float = 0.5,
         **unknown: Any,
-    ) -> Any:
+    ) -> NicheResult:
         """Called by ``replicators.evolve``; the NicheWorld options are:
 
         initial
@@ -471,24 +452,14 @@ class NicheWorld:
             Specialisation index (1 - H(w)/ln K) below which an agent counts
             as a generalist persona (default 0.5).
         """
-        for key in unknown:
-            raise UnknownNameError(f"option {key!r} is not known for NicheWorld: expected one of {', '.join(OPTIONS)}")
-        v.choice("fitness", fitness, FITNESS)
-        args = replication(
-            self.genome_width, population=population, generations=generations, selection=selection,
-            mutation=mutation, seed=seed, threads=threads, snapshots=snapshots, progress=progress,
-            initial=initial, initial_spread=initial_spread,
-        )
+        reject_unknown(self, unknown, OPTIONS)
+        args = run.core(self.genome_width, FITNESS, initial=initial, initial_spread=initial_spread)
         options = {
             "entropy_bonus": v.law("entropy_bonus", "entropy_bonus", entropy_bonus),
             "specialist_threshold": v.law("specialist_threshold", "specialist_threshold", specialist_threshold),
         }
-        raw = _core.niche_evolve(self._tables(), fitness=fitness, **args, **options)
-        config = {
-            "population": population, "generations": generations, "fitness": fitness,
-            "selection": selection, "mutation": mutation, "seed": seed, "snapshots": list(snapshots),
-            "initial": initial, "initial_spread": args["initial_spread"], **options,
-        }
+        raw = _core.niche_evolve(self._tables(), **args, **options)
+        config = run.config(initial=initial, initial_spread=args["initial_spread"], **options)
         return NicheResult._from_core(self, raw, config)
 
 
