@@ -10,6 +10,7 @@ pub mod control;
 pub mod egt;
 pub mod error;
 pub mod law;
+pub mod learn;
 pub mod mutation;
 pub mod niche;
 pub mod replication;

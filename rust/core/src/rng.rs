@@ -33,6 +33,8 @@ pub mod domain {
     pub const C4_STRENGTH: u64 = 31;
     /// Connect Four: batches of playouts (`connect4::playout`).
     pub const C4_PLAYOUT: u64 = 32;
+    /// Learners: one stream per (iteration, learner) for its batch and minibatch shuffles.
+    pub const LEARN: u64 = 40;
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mix with full avalanche.

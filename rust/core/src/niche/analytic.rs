@@ -59,6 +59,12 @@ pub fn evaluate(world: &World, k: usize, pi: &[f64], skill: f64) -> Result<Evalu
         return Err(Error::invalid("policy", format!("{pi:?}"), "probabilities summing to 1"));
     }
     crate::error::check::probability("skill", skill)?;
+    Ok(chain(world, k, pi, skill))
+}
+
+/// `evaluate` of a world, niche, policy and skill already checked (the
+/// learners evaluate their policies every iteration).
+pub fn chain(world: &World, k: usize, pi: &[f64], skill: f64) -> Evaluation {
     // Per-step means, split by whether the step ends the episode.
     let (mut e, mut r_end, mut r_cont, mut gold, mut solve, mut decline, mut follow) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
     for (a, act) in world.actions.iter().enumerate() {
@@ -107,7 +113,7 @@ pub fn evaluate(world: &World, k: usize, pi: &[f64], skill: f64) -> Result<Evalu
         }
     }
     let follow_ups = length * follow;
-    Ok(Evaluation {
+    Evaluation {
         proxy: length * (r_end + r_cont),
         gold: length * gold,
         length,
@@ -116,7 +122,7 @@ pub fn evaluate(world: &World, k: usize, pi: &[f64], skill: f64) -> Result<Evalu
         decline: length * decline,
         episode_rate: rate,
         episodes_per_request: 1.0 / (1.0 - follow_ups),
-    })
+    }
 }
 
 /// Evaluate a genome row (logits) in niche `k`.

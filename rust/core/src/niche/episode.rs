@@ -158,6 +158,22 @@ pub fn run(
     rng: &mut Rng,
     action_steps: &mut [u64],
 ) -> Episode {
+    run_observed(rules, k, cumulative, skill, cap, rng, |a, _, _| action_steps[a] += 1)
+}
+
+/// `run`, calling `step(action, failed, proxy)` after each step: the one
+/// law of an episode, whoever watches it (the generation counts actions, a
+/// learner records its trajectory).
+#[inline(always)]
+pub fn run_observed(
+    rules: &Rules,
+    k: usize,
+    cumulative: &[u64],
+    skill: u64,
+    cap: u32,
+    rng: &mut Rng,
+    mut step: impl FnMut(usize, bool, f64),
+) -> Episode {
     let row = &rules.steps[k * rules.a..(k + 1) * rules.a];
     let patience = rules.patience[k];
     let (mut proxy, mut gold, mut steps) = (0.0, 0.0, 0u32);
@@ -165,9 +181,9 @@ pub fn run(
         steps += 1;
         let (x, y) = (rng.next_u64(), rng.next_u64());
         let a = pick(cumulative, x >> 32);
-        action_steps[a] += 1;
         let s = &row[a];
         let failed = s.skilled & ((x & LOW) >= skill);
+        step(a, failed, s.proxy[failed as usize]);
         proxy += s.proxy[failed as usize];
         gold += s.gold[failed as usize];
         let ended = s.reroute | (s.ends & !failed);

@@ -1,0 +1,245 @@
+//! The exact side of the learners (SPEC 4, "Exact checks"): for a tabular
+//! policy, the expected return of each niche under each returns and
+//! trajectory mode, and the expected value of each aggregation's gradient
+//! estimator, by dynamic programming over the trajectory (no simulation).
+//!
+//! A trajectory is a sequence of i.i.d. action draws from pi(.|k), each
+//! with its outcome law, stopped by the episode's rules (an ending action,
+//! the user leaving, the step cap) and, for `Trajectory::User`, restarted
+//! by follow-ups up to `max_chain` episodes. The policy-gradient estimator
+//! with one advantage per trajectory (REINFORCE with a constant baseline b)
+//! is, for trajectory i of length L with action counts c_j,
+//!
+//!   w(L) sum_t d log pi(a_t|k) (G - b) = w(L) (c_j - pi_j L) (G - b)
+//!
+//! (the tabular softmax's score is [a = j] - pi_j), where w is the
+//! aggregation's weight (1 for `Sum`, 1/L for `SeqMean`, 1/L_max for
+//! `Constant`) and G = R (`Returns::Sum`) or R / L (`Returns::Rate`) for R
+//! the summed reward. Its expectation needs, for every length l, the
+//! moments P(L = l), E[R; L = l], E[c_j; L = l] and E[c_j R; L = l]: a
+//! forward pass over (total steps, step in the episode, episode in the
+//! chain) carries them exactly. `Sum` without a baseline is the true
+//! gradient of E[G]; `SeqMean` differs from it whenever lengths vary;
+//! `TokenMean` is a ratio of sums over the batch, given here in its
+//! large-batch limit E[(c_j - pi_j L)(G - b)] / E[L].
+
+use super::config::{Aggregation, Returns};
+use crate::niche::World;
+
+/// The per-length moments of one niche's trajectories.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moments {
+    pub a: usize,
+    /// P(L = l), E[R; L = l], for l = 1..=len (index l - 1).
+    pub p: Vec<f64>,
+    pub r: Vec<f64>,
+    /// E[c_j; L = l] and E[c_j R; L = l], [len x A].
+    pub c: Vec<f64>,
+    pub cr: Vec<f64>,
+}
+
+/// The moments of niche `k`'s trajectories under policy `pi` (its A
+/// probabilities), skill `skill`, per-action reward shaping `shaping` (added
+/// to every step's proxy), chaining at most `chain` episodes.
+pub fn moments(world: &World, k: usize, pi: &[f64], skill: f64, shaping: &[f64], chain: u32) -> Moments {
+    let a = world.a();
+    let cap = world.niches[k].max_steps as usize;
+    let patience = world.niches[k].patience;
+    let chain = chain as usize;
+    let longest = cap * chain;
+    // The outcomes of each action: (probability, reward, ended, follow-up chance).
+    let mut outcomes: Vec<Vec<(f64, f64, bool, f64)>> = Vec::with_capacity(a);
+    for (j, act) in world.actions.iter().enumerate() {
+        let o = world.outcome(k, j);
+        let r = |x: f64| x + shaping[j];
+        outcomes.push(if act.reroute {
+            vec![(1.0, r(o.proxy), true, 0.0)]
+        } else if act.skilled {
+            vec![(skill, r(o.proxy), act.ends, if act.ends { o.follow_up } else { 0.0 }), (1.0 - skill, r(o.fail_proxy), false, 0.0)]
+        } else {
+            vec![(1.0, r(o.proxy), act.ends, if act.ends { o.follow_up } else { 0.0 })]
+        });
+    }
+    let width = 2 + 2 * a;
+    let state = |t: usize, e: usize| (t * chain + e) * width;
+    let mut cur = vec![0.0; cap * chain * width];
+    let mut next = cur.clone();
+    cur[state(0, 0)] = 1.0;
+    let mut out = Moments { a, p: vec![0.0; longest], r: vec![0.0; longest], c: vec![0.0; longest * a], cr: vec![0.0; longest * a] };
+    let mut moved = vec![0.0; width];
+    for s in 0..longest {
+        next.iter_mut().for_each(|x| *x = 0.0);
+        let mut alive = false;
+        for t in 0..cap {
+            for e in 0..chain {
+                let m = &cur[state(t, e)..state(t, e) + width];
+                if m[0] == 0.0 {
+                    continue;
+                }
+                for (j, outs) in outcomes.iter().enumerate() {
+                    for &(q, r, ended, follow) in outs {
+                        let q = q * pi[j];
+                        if q == 0.0 {
+                            continue;
+                        }
+                        // Moments after this step: (c_i + [i = j]) (R + r).
+                        let (p0, r0) = (m[0], m[1]);
+                        moved[0] = q * p0;
+                        moved[1] = q * (r0 + r * p0);
+                        for i in 0..a {
+                            let (ci, cri) = (m[2 + i], m[2 + a + i]);
+                            let hit = (i == j) as u8 as f64;
+                            moved[2 + i] = q * (ci + hit * p0);
+                            moved[2 + a + i] = q * (cri + r * ci + hit * (r0 + r * p0));
+                        }
+                        // Where the path goes: on in the episode, to a follow-up, or it ends.
+                        let (mut go_on, mut follow_up) = (0.0, 0.0);
+                        if ended {
+                            if e + 1 < chain {
+                                follow_up = follow;
+                            }
+                        } else if t + 1 < cap {
+                            go_on = patience;
+                        }
+                        let stop = 1.0 - go_on - follow_up;
+                        for (target, share) in [(Some(state(t + 1, e)), go_on), (Some(state(0, e + 1)), follow_up), (None, stop)] {
+                            if share <= 0.0 {
+                                continue;
+                            }
+                            match target {
+                                Some(at) => {
+                                    alive = true;
+                                    next[at..at + width].iter_mut().zip(&moved).for_each(|(x, y)| *x += share * y);
+                                }
+                                None => {
+                                    out.p[s] += share * moved[0];
+                                    out.r[s] += share * moved[1];
+                                    for i in 0..a {
+                                        out.c[s * a + i] += share * moved[2 + i];
+                                        out.cr[s * a + i] += share * moved[2 + a + i];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        std::mem::swap(&mut cur, &mut next);
+        if !alive {
+            break;
+        }
+    }
+    out
+}
+
+/// Expectations derived from the moments.
+impl Moments {
+    fn g(returns: Returns, l: f64) -> f64 {
+        match returns {
+            Returns::Sum => 1.0,
+            Returns::Rate => 1.0 / l,
+        }
+    }
+
+    /// E[G], the expected return of a trajectory.
+    pub fn expected_return(&self, returns: Returns) -> f64 {
+        self.r.iter().enumerate().map(|(s, r)| Self::g(returns, (s + 1) as f64) * r).sum()
+    }
+
+    /// E[L], the expected length of a trajectory.
+    pub fn expected_length(&self) -> f64 {
+        self.p.iter().enumerate().map(|(s, p)| (s + 1) as f64 * p).sum()
+    }
+
+    /// E[w(L) (c_j - pi_j L) (G - b)] for each action j, w given per length.
+    pub fn estimator(&self, pi: &[f64], returns: Returns, baseline: f64, w: impl Fn(f64) -> f64) -> Vec<f64> {
+        let a = self.a;
+        let (mut wlg, mut wl) = (0.0, 0.0);
+        let (mut wcg, mut wc) = (vec![0.0; a], vec![0.0; a]);
+        for s in 0..self.p.len() {
+            let l = (s + 1) as f64;
+            let (ws, gs) = (w(l), Self::g(returns, l));
+            wlg += ws * l * gs * self.r[s];
+            wl += ws * l * self.p[s];
+            for j in 0..a {
+                wcg[j] += ws * gs * self.cr[s * a + j];
+                wc[j] += ws * self.c[s * a + j];
+            }
+        }
+        (0..a).map(|j| wcg[j] - pi[j] * wlg - baseline * (wc[j] - pi[j] * wl)).collect()
+    }
+
+    /// The expected value of `aggregation`'s per-trajectory gradient estimator
+    /// (large-batch limit for `TokenMean`; `l_max` for `Constant`).
+    pub fn aggregated(&self, pi: &[f64], returns: Returns, baseline: f64, aggregation: Aggregation, l_max: f64) -> Vec<f64> {
+        match aggregation {
+            Aggregation::Sum => self.estimator(pi, returns, baseline, |_| 1.0),
+            Aggregation::SeqMean => self.estimator(pi, returns, baseline, |l| 1.0 / l),
+            Aggregation::Constant => self.estimator(pi, returns, baseline, |_| 1.0 / l_max),
+            Aggregation::TokenMean => {
+                let el = self.expected_length();
+                self.estimator(pi, returns, baseline, |_| 1.0 / el)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::niche::analytic;
+
+    fn pi() -> Vec<f64> {
+        vec![0.3, 0.25, 0.2, 0.15, 0.1]
+    }
+
+    #[test]
+    fn one_episode_agrees_with_the_evaluator() {
+        let w = World::assistant();
+        let m = moments(&w, 0, &pi(), 0.55, &[0.0; 5], 1);
+        let e = analytic::chain(&w, 0, &pi(), 0.55);
+        assert!((m.p.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!((m.expected_length() - e.length).abs() < 1e-10);
+        assert!((m.expected_return(Returns::Sum) - e.proxy).abs() < 1e-10);
+        assert!((m.expected_return(Returns::Rate) - e.episode_rate).abs() < 1e-10);
+    }
+
+    #[test]
+    fn chains_add_the_follow_ups_the_evaluator_counts() {
+        // With a long chain, a user trajectory's expected reward tends to the
+        // evaluator's proxy per fresh request (the whole follow-up tree).
+        let w = World::assistant();
+        let m = moments(&w, 0, &pi(), 0.55, &[0.0; 5], 40);
+        let e = analytic::chain(&w, 0, &pi(), 0.55);
+        assert!((m.expected_return(Returns::Sum) - e.proxy_per_request()).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_sum_estimator_is_the_gradient_of_the_expected_return() {
+        // Central finite differences of E[G] in the logits of niche 0.
+        let w = World::assistant();
+        let logits = [0.4, -0.3, 0.2, 0.1, -0.5];
+        let softmax = |x: &[f64]| {
+            let z: Vec<f64> = x.iter().map(|v| v.exp()).collect();
+            let s: f64 = z.iter().sum();
+            z.iter().map(|v| v / s).collect::<Vec<f64>>()
+        };
+        for (returns, chain) in [(Returns::Sum, 1), (Returns::Rate, 1), (Returns::Sum, 3), (Returns::Rate, 3)] {
+            let p = softmax(&logits);
+            let grad = moments(&w, 0, &p, 0.6, &[0.0; 5], chain).estimator(&p, returns, 0.0, |_| 1.0);
+            for j in 0..5 {
+                let h = 1e-5;
+                let (mut up, mut down) = (logits, logits);
+                up[j] += h;
+                down[j] -= h;
+                let f = |x: &[f64]| moments(&w, 0, &softmax(x), 0.6, &[0.0; 5], chain).expected_return(returns);
+                let fd = (f(&up) - f(&down)) / (2.0 * h);
+                assert!((grad[j] - fd).abs() < 1e-7, "{returns:?} chain {chain} action {j}: {} vs {fd}", grad[j]);
+            }
+            // A constant baseline changes nothing in expectation under Sum.
+            let with_b = moments(&w, 0, &p, 0.6, &[0.0; 5], chain).estimator(&p, returns, 0.7, |_| 1.0);
+            assert!(grad.iter().zip(&with_b).all(|(x, y)| (x - y).abs() < 1e-10));
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! A learner's policy as the step loop and the update read it: pi(a|k) and
+//! log pi(a|k) per niche from the logits (NicheWorld's genome layout: K x A
+//! action logits, niche-major), its entropy per niche, and the step tables
+//! (cumulative thresholds) the shared episode law draws from.
+
+use crate::niche::genome::{threshold, ONE};
+
+/// pi and log pi of every niche, [K x A].
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    pub a: usize,
+    pub p: Vec<f64>,
+    pub log_p: Vec<f64>,
+    /// H(pi(.|k)) per niche.
+    pub entropy: Vec<f64>,
+}
+
+impl Policy {
+    /// The policy of `logits` ([K x A]).
+    pub fn of(logits: &[f64], a: usize) -> Policy {
+        let mut p = Policy::default();
+        p.set(logits, a);
+        p
+    }
+
+    /// Recompute from `logits` in place (no allocation once sized).
+    pub fn set(&mut self, logits: &[f64], a: usize) {
+        let k = logits.len() / a;
+        self.a = a;
+        self.p.resize(logits.len(), 0.0);
+        self.log_p.resize(logits.len(), 0.0);
+        self.entropy.resize(k, 0.0);
+        for kk in 0..k {
+            let row = &logits[kk * a..(kk + 1) * a];
+            let top = row.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+            let total: f64 = row.iter().map(|x| (x - top).exp()).sum();
+            let log_total = total.ln();
+            let mut h = 0.0;
+            for j in 0..a {
+                let lp = row[j] - top - log_total;
+                let p = lp.exp();
+                self.log_p[kk * a + j] = lp;
+                self.p[kk * a + j] = p;
+                if p > 0.0 {
+                    h -= p * lp;
+                }
+            }
+            self.entropy[kk] = h;
+        }
+    }
+
+    /// Cumulative action thresholds of every niche, [K x A] (the last of each
+    /// row is ONE), as `niche::episode` draws from them.
+    pub fn cumulative(&self, out: &mut Vec<u64>) {
+        let a = self.a;
+        out.clear();
+        for row in self.p.chunks(a) {
+            let mut c = 0.0;
+            for &p in row {
+                c += p;
+                out.push(threshold(c));
+            }
+            *out.last_mut().expect("a >= 1") = ONE;
+        }
+    }
+
+    /// Demand-weighted mean over niches of KL(pi || reference).
+    pub fn kl(&self, reference: &Policy, demand: &[f64]) -> f64 {
+        let a = self.a;
+        let mut total = 0.0;
+        for (kk, d) in demand.iter().enumerate() {
+            let mut kl = 0.0;
+            for j in kk * a..(kk + 1) * a {
+                if self.p[j] > 0.0 {
+                    kl += self.p[j] * (self.log_p[j] - reference.log_p[j]);
+                }
+            }
+            total += d * kl.max(0.0);
+        }
+        total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn softmax_rows_sum_to_one_and_match_their_logs() {
+        let p = Policy::of(&[0.0, 1.0, 2.0, -5.0, 5.0, 0.0], 3);
+        for row in p.p.chunks(3) {
+            assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        }
+        for (x, lx) in p.p.iter().zip(&p.log_p) {
+            assert!((x.ln() - lx).abs() < 1e-12);
+        }
+        let uniform = Policy::of(&[0.0; 3], 3);
+        assert!((uniform.entropy[0] - 3f64.ln()).abs() < 1e-12);
+        assert!(uniform.kl(&uniform, &[1.0]).abs() < 1e-15);
+        let mut cum = Vec::new();
+        uniform.cumulative(&mut cum);
+        assert_eq!(cum[2], ONE);
+    }
+}
