@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1] / "python" / "replicators"
 LAYERS: list[tuple[str, ...]] = [
     ("replicators._core",),
     ("replicators.errors",),
-    ("replicators._validate",),
+    ("replicators._validate", "replicators._callable"),
     ("replicators.selection", "replicators.io.tables"),
     ("replicators.io.report",),
     ("replicators.worlds", "replicators.egt"),

@@ -10,6 +10,9 @@ the sum or the rate of it. The package is laid out as its architecture
     tournaments).
 ``selection``
     what every world shares: selection schemes, mutation, ``evolve``.
+``learn``
+    learners: policy gradient (PPO, GRPO, REINFORCE) in NicheWorld;
+    ``replicators.learn(world, ...)`` trains.
 ``egt``
     classic evolutionary game theory, checked against closed forms.
 ``experiments``, ``charts``
@@ -35,7 +38,7 @@ from __future__ import annotations
 
 import sys
 
-from . import _core, egt, experiments
+from . import _core, egt, experiments, learn
 from .errors import ConfigError, ReplicatorsError, SimulationError, UnknownNameError
 from .selection import Mutation, Proportional, Threshold, Tournament, Truncation, evolve
 from .worlds import connect4
@@ -54,6 +57,7 @@ __all__ = [
     "connect4",
     "egt",
     "experiments",
+    "learn",
     "personas",
     "ReplicatorsError",
     "ConfigError",

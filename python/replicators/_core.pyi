@@ -140,3 +140,53 @@ def c4_evolve(
     strength_games: int = 200,
     progress: Callable[[int], object] | None = None,
 ) -> dict[str, Any]: ...
+
+# Learners (rust/python/src/learn.rs). Knobs are (kind, numbers) pairs.
+def learn_run(
+    world: dict[str, Any],
+    *,
+    learners: int,
+    iterations: int,
+    episodes: int,
+    algorithm: tuple[str, list[float]],
+    advantage: tuple[str, list[float]],
+    aggregation: str,
+    returns: str,
+    trajectory: str,
+    max_chain: int,
+    optimizer: tuple[str, list[float]],
+    entropy_bonus: float,
+    kl_penalty: float,
+    seed: int,
+    threads: int | None = None,
+    initial: list[float] | None = None,
+    snapshots: list[int] = ...,
+    progress: Callable[[int], object] | None = None,
+) -> dict[str, Any]: ...
+def learn_gradients(
+    world: dict[str, Any],
+    *,
+    learners: int,
+    episodes: int,
+    advantage: tuple[str, list[float]],
+    aggregation: str,
+    returns: str,
+    trajectory: str,
+    max_chain: int,
+    entropy_bonus: float,
+    seed: int,
+    initial: list[float],
+    threads: int | None = None,
+) -> npt.NDArray[np.float64]: ...
+def learn_exact(
+    world: dict[str, Any],
+    genome: list[float],
+    *,
+    episodes: int,
+    aggregation: str,
+    returns: str,
+    trajectory: str,
+    max_chain: int,
+    entropy_bonus: float,
+    baseline: list[float],
+) -> dict[str, Any]: ...

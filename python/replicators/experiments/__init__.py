@@ -14,7 +14,7 @@ experiment takes size knobs (``population``, ``generations``, ``seeds``,
 - ``connect4_pressure``: Connect Four knockout pressure x fitness.
 
 Each experiment is a module named like the function that runs it, and the
-module is callable (``experiments._module``): ``experiments.sum_vs_rate(...)``
+module is callable (``replicators._callable``): ``experiments.sum_vs_rate(...)``
 runs it, ``experiments.sum_vs_rate.PRESSURES`` is its constant.
 
 Examples

@@ -39,7 +39,7 @@ from typing import Any
 from .. import _validate as v
 from ..worlds.connect4.tournament import FITNESS, Knockout
 from ..selection import Mutation, Proportional
-from ._module import callable_module
+from .._callable import callable_module
 from .runner import Progress, Sizes, SweepResult, levels, sweep
 
 __all__ = ["connect4_pressure", "PRESSURES"]

@@ -28,7 +28,7 @@ from .. import _validate as v
 from ..worlds.niche.world import FITNESS, NicheWorld
 from ..selection import Mutation, Proportional
 from .niche_runs import base_world, measure
-from ._module import callable_module
+from .._callable import callable_module
 from .runner import Progress, Sizes, SweepResult, levels, sweep
 
 __all__ = ["goodhart", "curve", "CAPACITIES"]

@@ -8,6 +8,7 @@ mod connect4;
 mod detach;
 mod egt;
 mod errors;
+mod learn;
 mod machinery;
 mod niche;
 mod replication;
@@ -25,6 +26,8 @@ mod _core {
     };
     #[pymodule_export]
     use crate::egt::{egt_fixation, egt_fixation_mc, egt_population, egt_replicator, egt_replicator_map, egt_stationary};
+    #[pymodule_export]
+    use crate::learn::{learn_exact, learn_gradients, learn_run};
     #[pymodule_export]
     use crate::machinery::{_busy_wait, law_violation, laws, names, thread_count};
     #[pymodule_export]

@@ -3,7 +3,7 @@
 
 use pyo3::prelude::*;
 use replicators_core::law::{Field, Law};
-use replicators_core::{connect4, egt, mutation, niche, replication, selection};
+use replicators_core::{connect4, egt, learn, mutation, niche, replication, selection};
 
 use crate::detach::run_detached;
 
@@ -17,6 +17,7 @@ fn fields() -> impl Iterator<Item = &'static Field> {
         niche::evolve::LAWS,
         connect4::evolve::LAWS,
         egt::laws::LAWS,
+        learn::config::LAWS,
     ]
     .into_iter()
     .flatten()
@@ -40,6 +41,9 @@ pub fn names(set: &str) -> PyResult<Vec<&'static str>> {
         "egt.process" => egt::Process::NAMES.to_vec(),
         "egt.fitness" => egt::FitnessMap::NAMES.to_vec(),
         "selection" => selection::Selection::NAMES.to_vec(),
+        "learn.aggregation" => learn::Aggregation::NAMES.to_vec(),
+        "learn.returns" => learn::Returns::NAMES.to_vec(),
+        "learn.trajectory" => learn::Trajectory::NAMES.to_vec(),
         other => return Err(pyo3::exceptions::PyKeyError::new_err(format!("no set named {other:?}"))),
     })
 }

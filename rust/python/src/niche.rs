@@ -21,7 +21,7 @@ fn field<'py, T: FromPyObjectOwned<'py>>(d: &Bound<'py, PyDict>, key: &str) -> P
 }
 
 /// The core world from the dict of tables.
-fn world_from(py: Python<'_>, d: &Bound<'_, PyDict>) -> PyResult<World> {
+pub fn world_from(py: Python<'_>, d: &Bound<'_, PyDict>) -> PyResult<World> {
     let demand: Vec<f64> = field(d, "demand")?;
     let patience: Vec<f64> = field(d, "patience")?;
     let max_steps: Vec<u32> = field(d, "max_steps")?;

@@ -13,6 +13,12 @@ episode of the same niche; a fresh request therefore yields
 1 / (1 - follow_ups) episodes at that agent (``episodes_per_request``).
 Declined requests leave the tree (another agent serves them).
 
+The learners' exact side (SPEC 4) is here too: ``expected_gradient`` gives
+a batch's expected return per niche, under each returns and trajectory
+mode, and the expected value of each aggregation's policy-gradient
+estimator, by a dynamic program over trajectories in the core
+(``rust/core/src/learn/exact.rs``).
+
 Examples
 --------
 >>> import replicators as r
@@ -38,7 +44,7 @@ from ... import _validate as v
 from ...errors import ConfigError
 from .world import FITNESS, NicheWorld
 
-__all__ = ["Evaluation", "Pure", "evaluate", "best_pure", "pure_behaviours"]
+__all__ = ["Evaluation", "Pure", "LearnerExpectation", "evaluate", "best_pure", "pure_behaviours", "expected_gradient"]
 
 
 @dataclass(frozen=True)
@@ -187,3 +193,75 @@ def best_pure(world: NicheWorld, niche: str | int, fitness: str) -> Pure:
     pi = np.zeros(len(world.actions))
     pi[world.action_names.index(best["action"])] = 1.0
     return Pure(action=best["action"], value=best[fitness], evaluation=evaluate(world, pi, niche), table=table)
+
+
+@dataclass(frozen=True)
+class LearnerExpectation:
+    """What a batch of learners at one genome gives in expectation.
+
+    Attributes
+    ----------
+    shares
+        Each niche's share of the batch's trajectories (its fixed request
+        count over ``episodes``).
+    returns, lengths
+        E[G] and E[L] of a trajectory of each niche.
+    objective
+        sum_k share_k E[G_k]: what the batch estimates.
+    gradient
+        (niches, actions): the expected first policy gradient of the batch
+        (``learn.sample_gradients``) with REINFORCE advantages G - baseline.
+        For ``aggregation="sum"`` it is the gradient of ``objective``
+        whatever the baseline; ``seq_mean`` (1/|o|) differs from it when
+        lengths vary; ``token_mean`` is given in its large-batch limit.
+    """
+
+    shares: np.ndarray
+    returns: np.ndarray
+    lengths: np.ndarray
+    objective: float
+    gradient: np.ndarray
+
+
+def expected_gradient(
+    world: NicheWorld,
+    genome: Any,
+    *,
+    aggregation: str = "sum",
+    returns: str = "sum",
+    trajectory: str = "episode",
+    max_chain: int = 4,
+    episodes: int = 64,
+    baseline: float | Any = 0.0,
+    entropy_bonus: float = 0.0,
+) -> LearnerExpectation:
+    """Exact expectations of learners at ``genome`` (SPEC 4, "Exact checks").
+
+    ``genome`` is one row of ``world.genome_width`` genes (its skill logits
+    fix the skills); ``baseline`` a number or one per niche; the knobs mean
+    what they mean in ``replicators.learn``.
+
+    Examples
+    --------
+    >>> import replicators as r
+    >>> w = r.NicheWorld.preset()
+    >>> e = expected_gradient(w, w.genome(action_logits=[0.5, 0, 0, 0, 0]))
+    >>> e.gradient.shape, bool(e.gradient[0, 2] > 0)  # more flattering pays more under sum
+    ((4, 5), True)
+    """
+    arr = np.asarray(genome, dtype=float)
+    if arr.shape != (world.genome_width,):
+        raise ConfigError(f"genome has shape {arr.shape}: expected ({world.genome_width},)")
+    b = np.broadcast_to(np.asarray(baseline, dtype=float), (len(world.niches),))
+    out = _core.learn_exact(
+        world._tables(), arr.tolist(), episodes=int(v.law("episodes", "episodes", episodes)),
+        aggregation=v.choice("aggregation", aggregation, _core.names("learn.aggregation")),
+        returns=v.choice("returns", returns, _core.names("learn.returns")),
+        trajectory=v.choice("trajectory", trajectory, _core.names("learn.trajectory")),
+        max_chain=int(v.law("max_chain", "max_chain", max_chain)),
+        entropy_bonus=float(v.law("learn.entropy_bonus", "entropy_bonus", entropy_bonus)), baseline=b.tolist(),
+    )
+    return LearnerExpectation(
+        shares=np.asarray(out["shares"]), returns=np.asarray(out["returns"]), lengths=np.asarray(out["lengths"]),
+        objective=float(out["objective"]), gradient=np.asarray(out["gradient"]),
+    )

@@ -120,16 +120,17 @@ mod tests {
 
     /// One trajectory of three steps in niche 0, rewards 1, 0, 2.
     fn batch() -> Batch {
-        let mut b = Batch::default();
-        b.niche = vec![0; 3];
-        b.t = vec![0, 1, 2];
-        b.action = vec![0; 3];
-        b.reward = vec![1.0, 0.0, 2.0];
-        b.first = vec![true, false, false];
-        b.start = vec![0, 3];
-        b.traj_niche = vec![0];
-        b.solved = vec![false];
-        b
+        Batch {
+            niche: vec![0; 3],
+            t: vec![0, 1, 2],
+            action: vec![0; 3],
+            reward: vec![1.0, 0.0, 2.0],
+            first: vec![true, false, false],
+            start: vec![0, 3],
+            traj_niche: vec![0],
+            solved: vec![false],
+            ..Batch::default()
+        }
     }
 
     #[test]

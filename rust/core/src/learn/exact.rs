@@ -23,8 +23,11 @@
 //! `TokenMean` is a ratio of sums over the batch, given here in its
 //! large-batch limit E[(c_j - pi_j L)(G - b)] / E[L].
 
-use super::config::{Aggregation, Returns};
-use crate::niche::World;
+use super::batch::niche_counts;
+use super::config::{Aggregation, Config, Returns};
+use super::policy::Policy;
+use crate::error::{Error, Result};
+use crate::niche::{genome, World};
 
 /// The per-length moments of one niche's trajectories.
 #[derive(Debug, Clone, PartialEq)]
@@ -171,7 +174,8 @@ impl Moments {
     }
 
     /// The expected value of `aggregation`'s per-trajectory gradient estimator
-    /// (large-batch limit for `TokenMean`; `l_max` for `Constant`).
+    /// for a batch of this niche alone (large-batch limit for `TokenMean`;
+    /// `l_max` for `Constant`).
     pub fn aggregated(&self, pi: &[f64], returns: Returns, baseline: f64, aggregation: Aggregation, l_max: f64) -> Vec<f64> {
         match aggregation {
             Aggregation::Sum => self.estimator(pi, returns, baseline, |_| 1.0),
@@ -183,6 +187,72 @@ impl Moments {
             }
         }
     }
+}
+
+/// What a batch of a config's learners, all at `genome`, gives in expectation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expected {
+    /// Each niche's share of the batch's trajectories (`niche_counts` / episodes).
+    pub shares: Vec<f64>,
+    /// E[G] and E[L] of a trajectory of each niche.
+    pub returns: Vec<f64>,
+    pub lengths: Vec<f64>,
+    /// sum_k share_k E[G_k]: the objective the batch estimates.
+    pub objective: f64,
+    /// [K x A]: the expected first gradient of the batch (`update::first_gradient`)
+    /// with REINFORCE advantages G - baseline[k]; for `Sum` aggregation without
+    /// a baseline, the gradient of `objective`.
+    pub gradient: Vec<f64>,
+}
+
+/// `Expected` for learners of `cfg` (returns, trajectory, max_chain,
+/// aggregation, episodes, entropy bonus) at `genome`, whose policy is also
+/// the KL penalty's reference (so that term is 0), with REINFORCE baselines.
+pub fn expected(world: &World, genome_row: &[f64], cfg: &Config, baseline: &[f64]) -> Result<Expected> {
+    world.validate()?;
+    cfg.validate()?;
+    let (k, a) = (world.k(), world.a());
+    if genome_row.len() != world.genome_width() {
+        return Err(Error::shape("genome", format!("expected {} genes, got {}", world.genome_width(), genome_row.len())));
+    }
+    if let Some(bad) = genome_row.iter().find(|g| !g.is_finite()) {
+        return Err(Error::invalid("genome", bad, "finite logits"));
+    }
+    if baseline.len() != k {
+        return Err(Error::shape("baseline", format!("expected {k} values (one per niche), got {}", baseline.len())));
+    }
+    let policy = Policy::of(&genome_row[..k * a], a);
+    let mut shaping = Vec::new();
+    policy.shaping(&policy, cfg.entropy_bonus, cfg.kl_penalty, &mut shaping);
+    let weights = genome::skill_weights(world, genome_row);
+    let counts = niche_counts(&world.demand_shares(), cfg.episodes);
+    let width = world.niches.iter().map(|n| n.max_steps as usize).max().unwrap_or(1);
+    let l_max = (cfg.chain() as usize * width) as f64;
+    let mut out = Expected { shares: vec![], returns: vec![], lengths: vec![], objective: 0.0, gradient: vec![] };
+    let mut all = Vec::with_capacity(k);
+    for kk in 0..k {
+        let share = counts[kk] as f64 / cfg.episodes as f64;
+        let pi = &policy.p[kk * a..(kk + 1) * a];
+        let m = moments(world, kk, pi, genome::skill(world, weights[kk]), &shaping[kk * a..(kk + 1) * a], cfg.chain());
+        let g = m.expected_return(cfg.returns);
+        out.shares.push(share);
+        out.returns.push(g);
+        out.lengths.push(m.expected_length());
+        out.objective += share * g;
+        all.push(m);
+    }
+    // Token-mean divides the whole batch's sum by its tokens: in the large-
+    // batch limit, by the expected steps per trajectory over all niches.
+    let tokens: f64 = out.shares.iter().zip(&out.lengths).map(|(s, l)| s * l).sum();
+    for (kk, m) in all.iter().enumerate() {
+        let pi = &policy.p[kk * a..(kk + 1) * a];
+        let g = match cfg.aggregation {
+            Aggregation::TokenMean => m.estimator(pi, cfg.returns, baseline[kk], |_| 1.0 / tokens),
+            agg => m.aggregated(pi, cfg.returns, baseline[kk], agg, l_max),
+        };
+        out.gradient.extend(g.iter().map(|x| out.shares[kk] * x));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -64,6 +64,14 @@ impl Policy {
         }
     }
 
+    /// The reward every step of action a in niche k adds to its proxy
+    /// (SPEC 4): alpha H(pi(.|k)) - beta (log pi(a|k) - log pi_ref(a|k)).
+    pub fn shaping(&self, reference: &Policy, alpha: f64, beta: f64, out: &mut Vec<f64>) {
+        let a = self.a;
+        out.clear();
+        out.extend((0..self.p.len()).map(|c| alpha * self.entropy[c / a] - beta * (self.log_p[c] - reference.log_p[c])));
+    }
+
     /// Demand-weighted mean over niches of KL(pi || reference).
     pub fn kl(&self, reference: &Policy, demand: &[f64]) -> f64 {
         let a = self.a;

@@ -107,11 +107,7 @@ impl Context<'_> {
         s.policy.cumulative(&mut s.cumulative);
         s.skill.clear();
         s.skill.extend(learner.skill.iter().map(|&x| threshold(x)));
-        let (alpha, beta) = (self.cfg.entropy_bonus, self.cfg.kl_penalty);
-        s.shaping.clear();
-        s.shaping.extend((0..s.policy.p.len()).map(|c| {
-            alpha * s.policy.entropy[c / a] - beta * (s.policy.log_p[c] - learner.reference.log_p[c])
-        }));
+        s.policy.shaping(&learner.reference, self.cfg.entropy_bonus, self.cfg.kl_penalty, &mut s.shaping);
     }
 
     /// Play `learner`'s batch and estimate its advantages (into `s`).

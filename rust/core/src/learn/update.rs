@@ -253,8 +253,7 @@ mod tests {
 
     #[test]
     fn aggregation_weights_follow_spec() {
-        let mut b = Batch::default();
-        b.start = vec![0, 1, 4];
+        let b = Batch { start: vec![0, 1, 4], ..Batch::default() };
         let mut w = Vec::new();
         weights(Aggregation::Sum, &b, &[0, 1], 10.0, &mut w);
         assert_eq!(w, vec![0.5, 0.5]);

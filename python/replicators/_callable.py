@@ -1,11 +1,13 @@
-"""Experiment modules that are also their experiment.
+"""Modules that are also the function they are named after.
 
 Each experiment is one module named like the function that runs it
-(``sum_vs_rate.py`` defines ``sum_vs_rate``). Made callable, the module is
-both: ``experiments.sum_vs_rate(...)`` runs the experiment, and
-``experiments.sum_vs_rate.PRESSURES`` is its constant, so the function never
-shadows its module (a package attribute can be only one of the two). This
-uses Python's documented module ``__class__`` assignment (data model,
+(``sum_vs_rate.py`` defines ``sum_vs_rate``), and ``replicators.learn`` is
+the package of the learners and their ``learn`` function. Made callable, the
+module is both: ``experiments.sum_vs_rate(...)`` runs the experiment,
+``experiments.sum_vs_rate.PRESSURES`` is its constant, ``replicators.learn(...)``
+trains and ``replicators.learn.PPO`` is a knob, so no function shadows its
+module (a package attribute can be only one of the two). This uses
+Python's documented module ``__class__`` assignment (data model,
 "Customizing module attribute access").
 
 Examples
@@ -25,10 +27,10 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Experiment", "callable_module"]
+__all__ = ["Callable", "callable_module"]
 
 
-class Experiment(types.ModuleType):
+class Callable(types.ModuleType):
     """A module whose call runs the function of its own name (``run``)."""
 
     @property
@@ -45,5 +47,5 @@ class Experiment(types.ModuleType):
 
 
 def callable_module(name: str) -> None:
-    """Make the module ``name`` (an experiment module's ``__name__``) callable."""
-    sys.modules[name].__class__ = Experiment
+    """Make the module ``name`` (its ``__name__``) callable."""
+    sys.modules[name].__class__ = Callable

@@ -1,0 +1,36 @@
+"""Learners (SPEC 4): policy gradient beside replication, in NicheWorld.
+
+``replicators.learn(world, ...)`` trains (this package is callable: it is
+also its ``learn`` function, ``replicators._callable``); the knobs are
+``PPO``, ``PolicyGradient``, ``GAE``, ``Group``, ``Reinforce``, ``Adam``,
+``SGD`` and the names in ``AGGREGATIONS``, ``RETURNS``, ``TRAJECTORIES``.
+
+``training``
+    ``learn`` and ``sample_gradients`` (the Monte Carlo side of the exact
+    checks in ``replicators.analytic``).
+``knobs``
+    the knob objects.
+``result``
+    ``LearnResult``.
+
+Examples
+--------
+>>> import replicators as r
+>>> res = r.learn(r.NicheWorld.preset(), learners=4, iterations=2, episodes=16)
+>>> type(res).__name__, r.learn.PPO().clip
+('LearnResult', 0.2)
+"""
+
+from .._callable import callable_module
+from .knobs import (
+    AGGREGATIONS, PPO, RETURNS, SGD, TRAJECTORIES, GAE, Adam, Group, PolicyGradient, Reinforce,
+)
+from .result import LearnResult
+from .training import learn, sample_gradients
+
+__all__ = [
+    "AGGREGATIONS", "RETURNS", "TRAJECTORIES", "PPO", "PolicyGradient", "GAE", "Group", "Reinforce", "Adam", "SGD",
+    "LearnResult", "learn", "sample_gradients",
+]
+
+callable_module(__name__)
