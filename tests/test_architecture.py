@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("replicators.charts",),
     ("replicators.experiments",),
     ("replicators.io.config",),
+    ("replicators.io.learn_config",),
     ("replicators.cli",),
     ("replicators",),
 ]

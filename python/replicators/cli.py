@@ -7,6 +7,9 @@ arguments to a subparser and returns the function that runs it.
   a NicheWorld or a Connect Four tournament (``world.kind``); writes the
   world's Parquet tables (config, seed and version in their metadata) and
   the resolved ``config.toml``, which re-runs to the same numbers.
+- ``learn CONFIG.toml``: one run of learners (``replicators.io.learn_config.LearnConfig``);
+  writes ``history.parquet``, ``genomes.parquet`` (the learned genomes, one
+  row per learner), ``snapshots.parquet``, the resolved ``config.toml`` and a report.
 - ``sweep CONFIG.toml``: a ready experiment (``SweepConfig``); writes its
   Parquet tables and a report.
 - ``report RESULTS_DIR``: (re)writes ``index.html`` and PNGs for a run or a
@@ -42,12 +45,12 @@ Runner = Callable[[argparse.Namespace], int]
 DEMO = {"population": 2000, "generations": 300, "seeds": 5}
 
 
-def _bar(total: int, label: str, enabled: bool) -> tuple[Callable[[int], object] | None, Any]:
+def _bar(total: int, label: str, enabled: bool, unit: str = "gen") -> tuple[Callable[[int], object] | None, Any]:
     if not enabled:
         return None, None
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=total, unit="gen", desc=label, mininterval=0.5)
+    bar = tqdm(total=total, unit=unit, desc=label, mininterval=0.5)
     return bar.update, bar
 
 
@@ -151,6 +154,54 @@ def _run(parser: argparse.ArgumentParser) -> Runner:
         from .experiments.reports import last_generation
 
         _print_table(last_generation(pl.read_parquet(out / "history.parquet")))
+        print(f"wrote {out}")
+        return 0
+
+    return run
+
+
+def _genome_rows(world: Any, genomes: Any, **keys: int) -> Any:
+    """Genomes as rows (``keys`` columns, ``learner``, one column per gene)."""
+    import numpy as np
+    import polars as pl
+
+    frame = pl.DataFrame(np.asarray(genomes), schema=list(world.gene_names), orient="row")
+    return frame.select(*(pl.lit(x).alias(k) for k, x in keys.items()), pl.int_range(pl.len()).alias("learner"),
+                        pl.all())
+
+
+def _learn(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument("config", help="learn config (TOML; see replicators.io.learn_config)")
+    parser.add_argument("--out", default=None, help="output folder (default: learn.out of the config)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--no-report", action="store_true", help="tables only, no index.html")
+
+    def run(args: argparse.Namespace) -> int:
+        import polars as pl
+
+        from .experiments.reports import LEARN, learn_report
+        from .io import atomic_write_text, write_table
+        from .io.learn_config import LearnConfig
+
+        config = LearnConfig.from_toml(args.config)
+        out = Path(args.out or config.out)
+        callback, bar = _bar(config.iterations, "learn", not args.no_progress, unit="it")
+        try:
+            result = config.run(progress=callback)
+        finally:
+            if bar is not None:
+                bar.close()
+        meta, resolved = config.as_dict(), config.to_toml()
+        tables = {"history": result.history, "genomes": _genome_rows(config.world, result.genomes)}
+        if result.snapshots:
+            tables["snapshots"] = pl.concat([_genome_rows(config.world, g, iteration=i)
+                                             for i, g in sorted(result.snapshots.items())])
+        for name, frame in tables.items():
+            write_table(frame, out / f"{name}.parquet", config=meta, seed=config.seed)
+        atomic_write_text(out / "config.toml", resolved)
+        if not args.no_report:
+            learn_report(result.history, resolved).write(out)
+        _print_table(result.history.tail(1).select("iteration", *LEARN))
         print(f"wrote {out}")
         return 0
 
@@ -278,6 +329,8 @@ def _demo(parser: argparse.ArgumentParser) -> Runner:
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], Runner]]] = {
     "run": ("evolve once from a TOML config; write Parquet tables, the resolved config and a report", _run),
+    "learn": ("train policy-gradient learners from a TOML config; write Parquet tables, the resolved config and a "
+              "report", _learn),
     "sweep": ("run a ready experiment from a TOML config; write Parquet tables and a report", _sweep),
     "report": ("write index.html and PNGs for a results folder", _report),
     "demo": ("sum vs rate in about a minute: a report folder and the headline table (--egt: classic dynamics)",

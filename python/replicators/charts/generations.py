@@ -29,6 +29,7 @@ def trajectories(
     *,
     by: Sequence[str] | None = None,
     where: Mapping[str, Any] | None = None,
+    x: str = "generation",
     width: int = 480,
     height: int = 140,
 ) -> Any:
@@ -48,12 +49,14 @@ def trajectories(
         less the columns fixed by ``where``).
     where
         Keep rows whose columns equal these values (e.g. ``{"pressure": 1.0}``).
+    x
+        The time column: ``generation`` (evolve) or ``iteration`` (learn).
     """
     import altair as alt
 
     frame = runs_frame(data)
     metrics = [m for m in metrics]
-    require(frame, ["generation", *metrics], "data")
+    require(frame, [x, *metrics], "data")
     for key, value in (where or {}).items():
         require(frame, [key], "where")
         frame = frame.filter(pl.col(key) == value)
@@ -61,24 +64,24 @@ def trajectories(
         raise ConfigError(f"where = {dict(where or {})!r} is invalid: no rows match")
     by = list(by) if by is not None else [d for d in dims_of(data, frame) if d not in (where or {})]
     means = (
-        frame.group_by(*by, "generation").agg(pl.col(metrics).mean()) if by
-        else frame.group_by("generation").agg(pl.col(metrics).mean())
+        frame.group_by(*by, x).agg(pl.col(metrics).mean()) if by
+        else frame.group_by(x).agg(pl.col(metrics).mean())
     )
     long = (
         means.with_columns(series=series_label(means, by))
-        .unpivot(index=["series", "generation"], on=metrics, variable_name="metric", value_name="value")
-        .sort("series", "metric", "generation")
+        .unpivot(index=["series", x], on=metrics, variable_name="metric", value_name="value")
+        .sort("series", "metric", x)
     )
-    brush = alt.selection_interval(encodings=["x"], name="generations")
+    brush = alt.selection_interval(encodings=["x"], name=f"{x}s")
     color = alt.Color("series:N", title=", ".join(by) or "run")
     panels = [
         alt.Chart(inline(long.filter(pl.col("metric") == m)))
         .mark_line()
         .encode(
-            x=alt.X("generation:Q", scale=alt.Scale(domain=brush), title=None),
+            x=alt.X(f"{x}:Q", scale=alt.Scale(domain=brush), title=None),
             y=alt.Y("value:Q", title=m, scale=alt.Scale(zero=False)),
             color=color,
-            tooltip=["series:N", "generation:Q", alt.Tooltip("value:Q", format=".3f")],
+            tooltip=["series:N", f"{x}:Q", alt.Tooltip("value:Q", format=".3f")],
         )
         .properties(width=width, height=height)
         for m in metrics
@@ -86,7 +89,7 @@ def trajectories(
     overview = (
         alt.Chart(inline(long.filter(pl.col("metric") == metrics[0])))
         .mark_line()
-        .encode(x=alt.X("generation:Q", title="generation (drag to zoom)"),
+        .encode(x=alt.X(f"{x}:Q", title=f"{x} (drag to zoom)"),
                 y=alt.Y("value:Q", title=None, axis=alt.Axis(labels=False, ticks=False), scale=alt.Scale(zero=False)),
                 color=color)
         .add_params(brush)

@@ -252,6 +252,27 @@ def _mean_weights(history: pl.DataFrame) -> pl.DataFrame:
             .with_columns(pl.col("feature").str.strip_prefix("weight_")))
 
 
+#: What a learner run's report shows over iterations, and in its last row.
+LEARN = ("return_mean", "proxy_per_need", "gold_per_need", "episode_length", "farming_share", "policy_entropy",
+         "value_share")
+
+
+def learn_report(history: pl.DataFrame, config_text: str = "") -> Report:
+    """The report of one learner run written by ``replicators learn``."""
+    rep = Report("Learners", intro="Tables and charts of one run of policy-gradient learners in a NicheWorld "
+                                   "(means over learners); the resolved config is below.")
+    rep.add_table("Last iteration", history.tail(1).select("iteration", *LEARN))
+    rep.add_chart("trajectories", charts.trajectories(history, list(LEARN[:4]), x="iteration"),
+                  "proxy and gold per need are the exact evaluator's expectations for the learners' policies; "
+                  "return_mean is what the learners optimise. Drag on the bottom strip to zoom.")
+    rep.add_chart("update", charts.trajectories(history, ["value_share", "clip_fraction", "approx_kl"], x="iteration"),
+                  "value_share: the share of the first policy gradient that comes through the value head "
+                  "(GAE's value terms), <g^V, g> / |g|^2.")
+    if config_text:
+        rep.add_text("Config", config_text)
+    return rep
+
+
 def run_report(tables: dict[str, pl.DataFrame], config_text: str = "") -> Report:
     """The report of one run written by ``replicators run`` (its tables by name):
     a NicheWorld's or a Connect Four tournament's."""

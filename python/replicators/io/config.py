@@ -128,7 +128,7 @@ def _check_initial(kind: _Kind, world: Any, initial: list[float] | dict[str, flo
         raise ConfigError(f"{key} has {len(initial)} values: expected {len(genes)} genes ({genes[0]} .. {genes[-1]})")
 
 
-def _option_toml(x: object) -> str:
+def toml_value(x: object) -> str:
     if isinstance(x, list):
         return "[" + ", ".join(_toml(g) for g in x) + "]"
     if isinstance(x, dict):
@@ -163,7 +163,8 @@ def load_toml(path: str | Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {e}") from None
 
 
-def _table(where: str, x: object, allowed: tuple[str, ...], what: str = "a known key") -> dict[str, Any]:
+def table(where: str, x: object, allowed: tuple[str, ...], what: str = "a known key") -> dict[str, Any]:
+    """The TOML table ``x`` at ``where`` as a dict; unknown keys fail, naming them."""
     if not isinstance(x, Mapping):
         raise ConfigError(f"{where} = {x!r} is invalid: expected a table")
     for key in x:
@@ -172,8 +173,8 @@ def _table(where: str, x: object, allowed: tuple[str, ...], what: str = "a known
     return dict(x)
 
 
-def _prefixed(where: str, build: Callable[[], Any]) -> Any:
-    """Run a constructor whose errors name bare fields; name the TOML key."""
+def prefixed(where: str, build: Callable[[], Any]) -> Any:
+    """Run a constructor whose errors name bare fields; name the TOML key (``<where>.<field>``)."""
     try:
         return build()
     except ConfigError as e:
@@ -182,7 +183,7 @@ def _prefixed(where: str, build: Callable[[], Any]) -> Any:
 
 
 def _selection(x: object) -> Selection:
-    t = _table("run.selection", x, ("kind", *sorted({k for _, ks in _SELECTIONS.values() for k in ks})))
+    t = table("run.selection", x, ("kind", *sorted({k for _, ks in _SELECTIONS.values() for k in ks})))
     kind = v.choice("run.selection.kind", t.pop("kind", "proportional"), _SELECTIONS)
     cls, keys = _SELECTIONS[kind]
     for key in t:
@@ -190,11 +191,11 @@ def _selection(x: object) -> Selection:
             raise UnknownNameError(
                 f"run.selection.{key} is not a key of {kind} selection: expected one of {', '.join(keys)}")
     # Selection objects already name their fields "selection.<key>".
-    return _prefixed("run", lambda: cls(**t))
+    return prefixed("run", lambda: cls(**t))
 
 
 def _mutation(where: str, x: object) -> Mutation:
-    t = _table(where, x, ("rate", "scale"))
+    t = table(where, x, ("rate", "scale"))
     try:
         return Mutation(**t)
     except ConfigError as e:
@@ -225,7 +226,7 @@ def _niche_world(t: dict[str, Any]) -> NicheWorld:
         base = tomllib.loads(NicheWorld.preset(name).to_toml())
         base.update(t)
         t = base
-    return _prefixed("world", lambda: NicheWorld.from_dict(t, where="world"))
+    return prefixed("world", lambda: NicheWorld.from_dict(t, where="world"))
 
 
 def _niche_body(world: NicheWorld) -> list[str]:
@@ -246,7 +247,7 @@ def _tournament(name: str, cls: type) -> _Kind:
     return _Kind(
         name=name, cls=cls, keys=keys, fitness=connect4.FITNESS, default_fitness="moves",
         options=("initial", "initial_spread"), named_genes=True,
-        build=lambda t: _prefixed("world", lambda: cls(**t)),
+        build=lambda t: prefixed("world", lambda: cls(**t)),
         body=lambda world: [f"{k} = {_toml(getattr(world, k))}" for k in keys],
     )
 
@@ -273,17 +274,17 @@ def _kind_of(world: object) -> _Kind:
     raise ConfigError(f"world = {world!r} is invalid: expected a NicheWorld, connect4.Knockout or connect4.RoundRobin")
 
 
-def _world(x: object) -> Any:
+def world_table(x: object) -> Any:
     """The world a ``[world]`` table describes (``kind`` picks which)."""
     if not isinstance(x, Mapping):
         raise ConfigError(f"world = {x!r} is invalid: expected a table")
     kind = WORLDS[v.choice("world.kind", x.get("kind", "niche"), WORLDS)]
-    t = _table("world", x, ("kind", *kind.keys), f"a key of a {kind.name} world")
+    t = table("world", x, ("kind", *kind.keys), f"a key of a {kind.name} world")
     t.pop("kind", None)
     return kind.build(t)
 
 
-def _world_toml(world: Any) -> str:
+def world_toml(world: Any) -> str:
     """The world as a ``[world]`` table, its kind explicit."""
     kind = _kind_of(world)
     return "\n".join(["[world]", f"kind = {_toml(kind.name)}", *kind.body(world)]) + "\n"
@@ -334,7 +335,7 @@ class RunConfig:
             raise ConfigError(f"run.snapshots = {self.snapshots!r} is invalid: expected a list of generations")
         object.__setattr__(self, "snapshots", tuple(sorted({
             v.integer("run.snapshots", g, 0, self.generations) for g in self.snapshots})))
-        opts = _table("run.options", self.options, kind.options, f"an option of a {kind.name} world")
+        opts = table("run.options", self.options, kind.options, f"an option of a {kind.name} world")
         object.__setattr__(self, "options", {k: _OPTIONS[k](f"run.options.{k}", x) for k, x in opts.items()})
         if "initial" in self.options:
             _check_initial(kind, self.world, self.options["initial"])
@@ -344,8 +345,8 @@ class RunConfig:
     @staticmethod
     def from_dict(data: Mapping[str, Any]) -> RunConfig:
         """Build from parsed TOML (``[run]`` and ``[world]`` tables)."""
-        top = _table("config", data, ("run", "world"))
-        run = _table("run", top.get("run", {}), _RUN_KEYS)
+        top = table("config", data, ("run", "world"))
+        run = table("run", top.get("run", {}), _RUN_KEYS)
         kwargs: dict[str, Any] = {k: run[k] for k in ("population", "generations", "fitness", "seed", "threads",
                                                       "out", "options") if k in run}
         if "snapshots" in run:
@@ -357,13 +358,13 @@ class RunConfig:
         if "mutation" in run:
             kwargs["mutation"] = _mutation("run.mutation", run["mutation"])
         if "world" in top:
-            kwargs["world"] = _world(top["world"])
+            kwargs["world"] = world_table(top["world"])
         return RunConfig(**kwargs)
 
     @staticmethod
     def from_toml(path: str | Path) -> RunConfig:
         """Read and validate a run config file."""
-        return _prefixed_file(path, lambda: RunConfig.from_dict(load_toml(path)))
+        return prefixed_file(path, lambda: RunConfig.from_dict(load_toml(path)))
 
     @staticmethod
     def from_toml_text(text: str) -> RunConfig:
@@ -382,8 +383,8 @@ class RunConfig:
         lines += ["", "[run.selection]", f"kind = {_toml(kind)}"]
         lines += [f"{k} = {_toml(getattr(self.selection, k))}" for k in _SELECTIONS[kind][1]]
         lines += ["", "[run.mutation]", f"rate = {_toml(self.mutation.rate)}", f"scale = {_toml(self.mutation.scale)}"]
-        lines += ["", "[run.options]"] + [f"{k} = {_option_toml(x)}" for k, x in self.options.items()]
-        return "\n".join(lines) + "\n\n" + _world_toml(self.world)
+        lines += ["", "[run.options]"] + [f"{k} = {toml_value(x)}" for k, x in self.options.items()]
+        return "\n".join(lines) + "\n\n" + world_toml(self.world)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-able form (stored in the Parquet metadata)."""
@@ -397,7 +398,8 @@ class RunConfig:
                       snapshots=self.snapshots, progress=progress, **self.options)
 
 
-def _prefixed_file(path: str | Path, build: Callable[[], Any]) -> Any:
+def prefixed_file(path: str | Path, build: Callable[[], Any]) -> Any:
+    """Run a config's parser; its errors name the file first."""
     try:
         return build()
     except ConfigError as e:
@@ -448,7 +450,7 @@ class SweepConfig:
     @staticmethod
     def from_dict(data: Mapping[str, Any]) -> SweepConfig:
         """Validate the ``[sweep]`` table (and an optional ``[world]``)."""
-        top = _table("config", data, ("sweep", "world"))
+        top = table("config", data, ("sweep", "world"))
         sweep = top.get("sweep", {})
         if not isinstance(sweep, Mapping):
             raise ConfigError(f"sweep = {sweep!r} is invalid: expected a table")
@@ -475,7 +477,7 @@ class SweepConfig:
         if "world" in top:
             if "world" not in inspect.signature(fn).parameters:
                 raise UnknownNameError(f"world is not a table of {name}: it builds its own worlds")
-            kwargs["world"] = _world(top["world"])
+            kwargs["world"] = world_table(top["world"])
             if not isinstance(kwargs["world"], NicheWorld):
                 raise ConfigError(f"world.kind = {_kind_of(kwargs['world']).name!r} is invalid: "
                                   f"{name} takes a niche world")
@@ -484,7 +486,7 @@ class SweepConfig:
     @staticmethod
     def from_toml(path: str | Path) -> SweepConfig:
         """Read and validate a sweep config file."""
-        return _prefixed_file(path, lambda: SweepConfig.from_dict(load_toml(path)))
+        return prefixed_file(path, lambda: SweepConfig.from_dict(load_toml(path)))
 
     def run(self, progress: Any = False) -> Any:
         """Run the experiment; values are range-checked (naming the key) before
@@ -520,7 +522,7 @@ class SweepConfig:
             lines += ["", "[sweep.mutation]", f"rate = {_toml(m.rate)}", f"scale = {_toml(m.scale)}"]
         text = "\n".join(lines) + "\n"
         if "world" in self.kwargs:
-            text += "\n" + _world_toml(self.kwargs["world"])
+            text += "\n" + world_toml(self.kwargs["world"])
         return text
 
     def describe(self) -> str:

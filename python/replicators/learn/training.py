@@ -79,7 +79,7 @@ from .knobs import (
 )
 from .result import LearnResult
 
-__all__ = ["learn", "sample_gradients"]
+__all__ = ["learn", "arguments", "sample_gradients"]
 
 
 def _world(world: object) -> NicheWorld:
@@ -167,38 +167,87 @@ def learn(
     progress
         Called with the number of iterations completed since the last call.
     """
-    world = _world(world)
-    learners = int(v.law("learners", "learners", learners))
-    iterations = int(v.law("iterations", "iterations", iterations))
-    episodes = int(v.law("episodes", "episodes", episodes))
-    algorithm = _knob("algorithm", PPO() if algorithm is None else algorithm, (PPO, PolicyGradient))
-    advantage = _knob("advantage", GAE() if advantage is None else advantage, (GAE, Group, Reinforce))
-    optimizer = _knob("optimizer", Adam() if optimizer is None else optimizer, (Adam, SGD))
-    options = {
-        "aggregation": v.choice("aggregation", aggregation, AGGREGATIONS),
-        "returns": v.choice("returns", returns, RETURNS),
-        "trajectory": v.choice("trajectory", trajectory, TRAJECTORIES),
-        "max_chain": int(v.law("max_chain", "max_chain", max_chain)),
-        "entropy_bonus": float(v.law("learn.entropy_bonus", "entropy_bonus", entropy_bonus)),
-        "kl_penalty": float(v.law("kl_penalty", "kl_penalty", kl_penalty)),
-    }
-    snaps = _snapshots(snapshots, iterations)
+    args = arguments(
+        world, learners=learners, iterations=iterations, episodes=episodes, algorithm=algorithm, advantage=advantage,
+        aggregation=aggregation, returns=returns, trajectory=trajectory, max_chain=max_chain, optimizer=optimizer,
+        entropy_bonus=entropy_bonus, kl_penalty=kl_penalty, initial=initial, seed=seed, threads=threads,
+        snapshots=snapshots,
+    )
+    core = {k: x for k, x in args.items() if k not in ("algorithm", "advantage", "optimizer", "initial")}
     raw = _core.learn_run(
-        world._tables(), learners=learners, iterations=iterations, episodes=episodes, algorithm=algorithm._core(),
-        advantage=advantage._core(), optimizer=optimizer._core(), seed=v.seed("seed", seed), threads=v.threads(threads),
-        initial=_initial(world, learners, initial), snapshots=snaps, progress=progress, **options,
+        world._tables(), algorithm=args["algorithm"]._core(), advantage=args["advantage"]._core(),
+        optimizer=args["optimizer"]._core(), initial=_initial(world, args["learners"], args["initial"]),
+        progress=progress, **core,
     )
     h = dict(raw["history"])
     for j, name in enumerate(world.action_names):
         h[f"share_{name}"] = h.pop(f"share_{j}")
-    config = {
-        "learners": learners, "iterations": iterations, "episodes": episodes, "algorithm": algorithm,
-        "advantage": advantage, "optimizer": optimizer, "initial": initial, "seed": seed, "snapshots": snaps, **options,
-    }
     return LearnResult(
         history=pl.DataFrame(h), genomes=raw["genomes"], snapshots={int(i): g for i, g in raw["snapshots"]},
-        world=world, config=config, seed=seed, bytes_per_learner=raw["bytes_per_learner"],
+        world=world, config=args, seed=args["seed"], bytes_per_learner=raw["bytes_per_learner"],
     )
+
+
+def arguments(
+    world: object,
+    *,
+    learners: int,
+    iterations: int,
+    episodes: int,
+    algorithm: Algorithm | None,
+    advantage: Advantage | None,
+    aggregation: str,
+    returns: str,
+    trajectory: str,
+    max_chain: int,
+    optimizer: Optimizer | None,
+    entropy_bonus: float,
+    kl_penalty: float,
+    initial: Any,
+    seed: int,
+    threads: int | None,
+    snapshots: Iterable[int],
+    at: str = "",
+) -> dict[str, Any]:
+    """``learn``'s arguments checked and normalised (knob defaults filled in);
+    errors name ``<at><field>`` (a TOML config passes ``at="learn."``).
+
+    Examples
+    --------
+    >>> import replicators as r
+    >>> args = arguments(r.NicheWorld.preset(), learners=2, iterations=3, episodes=8, algorithm=None,
+    ...                  advantage=None, aggregation="sum", returns="rate", trajectory="user", max_chain=2,
+    ...                  optimizer=None, entropy_bonus=0, kl_penalty=0, initial=None, seed=1, threads=None,
+    ...                  snapshots=[3, 0])
+    >>> args["algorithm"], args["snapshots"], args["entropy_bonus"]
+    (PPO(clip=0.2, epochs=4, minibatches=4, normalize=True), [0, 3], 0.0)
+    """
+    world = _world(world)
+    iterations = int(v.law("iterations", f"{at}iterations", iterations))
+    args = {
+        "learners": int(v.law("learners", f"{at}learners", learners)),
+        "iterations": iterations,
+        "episodes": int(v.law("episodes", f"{at}episodes", episodes)),
+        "algorithm": _knob(f"{at}algorithm", PPO() if algorithm is None else algorithm, (PPO, PolicyGradient)),
+        "advantage": _knob(f"{at}advantage", GAE() if advantage is None else advantage, (GAE, Group, Reinforce)),
+        "aggregation": v.choice(f"{at}aggregation", aggregation, AGGREGATIONS),
+        "returns": v.choice(f"{at}returns", returns, RETURNS),
+        "trajectory": v.choice(f"{at}trajectory", trajectory, TRAJECTORIES),
+        "max_chain": int(v.law("max_chain", f"{at}max_chain", max_chain)),
+        "optimizer": _knob(f"{at}optimizer", Adam() if optimizer is None else optimizer, (Adam, SGD)),
+        "entropy_bonus": float(v.law("learn.entropy_bonus", f"{at}entropy_bonus", entropy_bonus)),
+        "kl_penalty": float(v.law("kl_penalty", f"{at}kl_penalty", kl_penalty)),
+        "initial": initial,
+        "seed": v.seed(f"{at}seed", seed),
+        "threads": v.optional_integer(f"{at}threads", threads, 1),
+        "snapshots": _snapshots(snapshots, iterations),
+    }
+    if initial is not None:
+        try:
+            _initial(world, args["learners"], initial)
+        except ConfigError as e:
+            raise type(e)(f"{at}{e}") from None
+    return args
 
 
 def sample_gradients(
