@@ -32,8 +32,8 @@ mod _core {
     use crate::machinery::{_busy_wait, law_violation, laws, names, thread_count};
     #[pymodule_export]
     use crate::niche::{
-        niche_behaviour_names, niche_behaviours, niche_evaluate, niche_evaluate_genome, niche_evolve, niche_preset,
-        niche_presets, niche_traits, niche_validate,
+        niche_behaviour_names, niche_behaviours, niche_evaluate, niche_evaluate_genome, niche_evolve, niche_limit,
+        niche_preset, niche_presets, niche_traits, niche_validate,
     };
 
     #[pymodule_init]

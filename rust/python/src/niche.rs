@@ -6,7 +6,7 @@ use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray2};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use replicators_core::error::Error;
-use replicators_core::niche::{analytic, evolve, genome, persona, preset, Action, Config, Fitness, Labels, Niche, Outcome, World};
+use replicators_core::niche::{analytic, episode, evolve, generation, genome, persona, preset, Action, Config, Fitness, Labels, Niche, Outcome, World};
 
 use crate::detach::run_detached;
 use crate::errors::py_err;
@@ -227,6 +227,37 @@ pub fn niche_traits<'py>(
     d.set_item("kl", traits.iter().map(|t| t.kl).collect::<Vec<_>>().into_pyarray(py))?;
     d.set_item("skill", traits.iter().map(|t| t.skill).collect::<Vec<_>>().into_pyarray(py))?;
     Ok(d)
+}
+
+/// The limit loop (`niche::generation::limit`) over `generations`
+/// generations of the agents `genomes`: (steps served, seconds), the step
+/// tables built once outside the timing. For benchmarks.
+#[pyfunction]
+#[pyo3(signature = (world, genomes, *, generations, seed, threads=None))]
+pub fn niche_limit(py: Python<'_>, world: &Bound<'_, PyDict>, genomes: PyReadonlyArray2<'_, f64>, generations: u64, seed: u64, threads: Option<usize>) -> PyResult<(u64, f64)> {
+    let err = py_err(py);
+    let w = world_from(py, world)?;
+    w.validate().map_err(&err)?;
+    let g = genomes.as_array();
+    if g.ncols() != w.genome_width() || g.nrows() < 2 {
+        return Err(err(Error::shape("genomes", format!("expected at least 2 rows of {} genes", w.genome_width()))));
+    }
+    let flat: Vec<f64> = g.iter().cloned().collect();
+    run_detached(py, threads, None, |control| {
+        let rules = episode::Rules::new(&w);
+        let reference = genome::mean_policy(&w, &flat);
+        let (mut tables, mut traits) = (genome::Tables::default(), Vec::new());
+        genome::prepare(&w, &flat, &reference, 0.5, &mut tables, &mut traits);
+        let (mut stats, mut scratch) = (Vec::new(), generation::Scratch::default());
+        let (mut steps, mut seconds) = (0u64, 0.0);
+        for gen in 0..generations {
+            control.checkpoint()?;
+            let t = std::time::Instant::now();
+            steps += generation::limit::run(&w, &rules, &tables, seed, gen, &mut stats, &mut scratch);
+            seconds += t.elapsed().as_secs_f64();
+        }
+        Ok((steps, seconds))
+    })
 }
 
 /// Names of the behaviour classes, in the order of their ids.

@@ -44,6 +44,8 @@ pub struct Batch {
     pub niche: Vec<u8>,
     pub t: Vec<u16>,
     pub action: Vec<u8>,
+    /// The (niche, action) cell k * A + a of the policy table.
+    pub cell: Vec<u16>,
     pub reward: Vec<f64>,
     pub first: Vec<bool>,
     /// Trajectory i is steps `start[i]..start[i + 1]`.
@@ -94,6 +96,7 @@ impl Batch {
         self.niche.clear();
         self.t.clear();
         self.action.clear();
+        self.cell.clear();
         self.reward.clear();
         self.first.clear();
         self.start.clear();
@@ -136,11 +139,12 @@ pub fn collect(play: &Play<'_>, rng: &mut Rng, batch: &mut Batch) {
             let mut episodes = 0;
             loop {
                 let mut t = 0u16;
-                let Batch { niche, t: ts, action, reward, first, .. } = batch;
+                let Batch { niche, t: ts, action, cell, reward, first, .. } = batch;
                 let e = run_observed(play.rules, k, cum, skill, cap, rng, |j, _, proxy| {
                     niche.push(k as u8);
                     ts.push(t);
                     action.push(j as u8);
+                    cell.push((k * a + j) as u16);
                     reward.push(proxy + shaping[j]);
                     first.push(t == 0);
                     t += 1;
@@ -164,10 +168,9 @@ pub fn collect(play: &Play<'_>, rng: &mut Rng, batch: &mut Batch) {
             batch.solved.push(solved);
         }
     }
-    for (&k, &j) in batch.niche.iter().zip(&batch.action) {
-        let at = k as usize * a + j as usize;
-        batch.tally.action_steps[at] += 1;
-        batch.tally.behaviour_steps[play.classes[at] as usize] += 1;
+    for &c in &batch.cell {
+        batch.tally.action_steps[c as usize] += 1;
+        batch.tally.behaviour_steps[play.classes[c as usize] as usize] += 1;
     }
 }
 

@@ -1,6 +1,8 @@
 //! Gradient steps: SGD, or Adam (Kingma & Ba, with bias correction), on a
 //! vector of parameters with its own moment estimates.
 
+use wide::f64x4;
+
 use super::config::Optimizer;
 
 /// The optimizer's state for one parameter vector.
@@ -30,11 +32,31 @@ impl State {
             Optimizer::Adam { lr, beta1, beta2, eps } => {
                 self.steps = self.steps.saturating_add(1);
                 let c1 = 1.0 - beta1.powi(self.steps);
-                let c2 = 1.0 - beta2.powi(self.steps);
-                for ((p, &g), (m, v)) in params.iter_mut().zip(grad).zip(self.m.iter_mut().zip(self.v.iter_mut())) {
-                    *m = beta1 * *m + (1.0 - beta1) * g;
-                    *v = beta2 * *v + (1.0 - beta2) * g * g;
-                    *p -= lr * (*m / c1) / ((*v / c2).sqrt() + eps);
+                let root_c2 = (1.0 - beta2.powi(self.steps)).sqrt();
+                // The bias corrections folded into the step and epsilon (Kingma
+                // & Ba, end of section 2): one root and one division per
+                // parameter, the same update up to rounding.
+                let (step, eps_hat) = (lr * root_c2 / c1, eps * root_c2);
+                // Four parameters at a time (`wide`): the roots and divisions
+                // of a learner's value table dominate a small minibatch.
+                let lanes = params.len() / 4 * 4;
+                let (b1, b2, st, e) = (f64x4::splat(beta1), f64x4::splat(beta2), f64x4::splat(step), f64x4::splat(eps_hat));
+                let (c_1, c_2) = (f64x4::splat(1.0 - beta1), f64x4::splat(1.0 - beta2));
+                for i in (0..lanes).step_by(4) {
+                    let load = |x: &[f64]| f64x4::new([x[i], x[i + 1], x[i + 2], x[i + 3]]);
+                    let g = load(grad);
+                    let m = b1 * load(&self.m) + c_1 * g;
+                    let v = b2 * load(&self.v) + c_2 * g * g;
+                    let p = load(params) - st * m / (v.sqrt() + e);
+                    self.m[i..i + 4].copy_from_slice(&m.to_array());
+                    self.v[i..i + 4].copy_from_slice(&v.to_array());
+                    params[i..i + 4].copy_from_slice(&p.to_array());
+                }
+                for i in lanes..params.len() {
+                    let g = grad[i];
+                    self.m[i] = beta1 * self.m[i] + (1.0 - beta1) * g;
+                    self.v[i] = beta2 * self.v[i] + (1.0 - beta2) * g * g;
+                    params[i] -= step * self.m[i] / (self.v[i].sqrt() + eps_hat);
                 }
             }
         }

@@ -4,6 +4,7 @@
 //! (cumulative thresholds) the shared episode law draws from.
 
 use crate::niche::genome::{threshold, ONE};
+use crate::vmath;
 
 /// pi and log pi of every niche, [K x A].
 #[derive(Debug, Clone, Default)]
@@ -13,6 +14,9 @@ pub struct Policy {
     pub log_p: Vec<f64>,
     /// H(pi(.|k)) per niche.
     pub entropy: Vec<f64>,
+    /// Shifted logits and niche totals (buffers of `set`).
+    z: Vec<f64>,
+    totals: Vec<f64>,
 }
 
 impl Policy {
@@ -23,29 +27,42 @@ impl Policy {
         p
     }
 
-    /// Recompute from `logits` in place (no allocation once sized).
+    /// Recompute from `logits` in place (no allocation once sized): one
+    /// exponential per cell and one logarithm per niche, batched four at a
+    /// time (`crate::vmath`): log pi = x - max - ln(total).
     pub fn set(&mut self, logits: &[f64], a: usize) {
-        let k = logits.len() / a;
+        let (cells, k) = (logits.len(), logits.len() / a);
         self.a = a;
-        self.p.resize(logits.len(), 0.0);
-        self.log_p.resize(logits.len(), 0.0);
+        for v in [&mut self.p, &mut self.log_p, &mut self.z] {
+            v.resize(cells, 0.0);
+        }
         self.entropy.resize(k, 0.0);
-        for kk in 0..k {
-            let row = &logits[kk * a..(kk + 1) * a];
+        self.totals.resize(k, 0.0);
+        for (row, z) in logits.chunks(a).zip(self.z.chunks_mut(a)) {
             let top = row.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-            let total: f64 = row.iter().map(|x| (x - top).exp()).sum();
-            let log_total = total.ln();
-            let mut h = 0.0;
-            for j in 0..a {
-                let lp = row[j] - top - log_total;
-                let p = lp.exp();
-                self.log_p[kk * a + j] = lp;
-                self.p[kk * a + j] = p;
-                if p > 0.0 {
-                    h -= p * lp;
+            z.iter_mut().zip(row).for_each(|(z, x)| *z = x - top);
+        }
+        vmath::exp(&self.z, &mut self.p);
+        for (t, e) in self.totals.iter_mut().zip(self.p.chunks(a)) {
+            *t = e.iter().sum();
+        }
+        let mut log_totals = [0.0; 8];
+        for (start, t) in (0..k).step_by(8).zip(self.totals.chunks(8)) {
+            vmath::ln(t, &mut log_totals[..t.len()]);
+            for (j, lt) in log_totals[..t.len()].iter().enumerate() {
+                let kk = start + j;
+                let inv = 1.0 / self.totals[kk];
+                let mut h = 0.0;
+                for c in kk * a..(kk + 1) * a {
+                    let lp = self.z[c] - lt;
+                    self.log_p[c] = lp;
+                    self.p[c] *= inv;
+                    if self.p[c] > 0.0 {
+                        h -= self.p[c] * lp;
+                    }
                 }
+                self.entropy[kk] = h;
             }
-            self.entropy[kk] = h;
         }
     }
 

@@ -57,6 +57,7 @@ pub struct Scratch {
     log_ratio: Vec<f64>,
     policy: Policy,
     g: [Vec<f64>; 3],
+    totals_scratch: Vec<f64>,
 }
 
 /// Each trajectory's weight in the aggregated loss, for trajectories `set`.
@@ -78,24 +79,30 @@ fn weights(agg: Aggregation, batch: &Batch, set: &[u32], l_max: f64, out: &mut V
     }));
 }
 
-/// The policy gradient (ascent direction) of the aggregated loss at ratio 1
-/// with advantages `adv`, over trajectories `set`, into `out` ([K x A]).
-fn gradient(batch: &Batch, set: &[u32], w: &[f64], adv: &[f64], p: &[f64], a: usize, s: &mut (Vec<f64>, Vec<f64>), out: &mut Vec<f64>) {
-    let (cells, totals) = s;
-    cells.clear();
-    cells.resize(p.len(), 0.0);
-    totals.clear();
-    totals.resize(p.len() / a, 0.0);
+/// The policy gradients (ascent directions) of the aggregated loss at ratio
+/// 1 with the advantages `adv`, its reward part and its value part, over
+/// trajectories `set`, into `out` ([K x A] each), in one pass.
+fn gradients(batch: &Batch, set: &[u32], w: &[f64], adv: &Advantages, p: &[f64], a: usize, out: &mut [Vec<f64>; 3]) {
+    for g in out.iter_mut() {
+        g.clear();
+        g.resize(p.len(), 0.0);
+    }
+    let [g, gr, gv] = out;
     for (&i, &wi) in set.iter().zip(w) {
         for t in batch.steps(i as usize) {
-            let (k, j) = (batch.niche[t] as usize, batch.action[t] as usize);
-            let x = wi * adv[t];
-            cells[k * a + j] += x;
-            totals[k] += x;
+            let c = batch.cell[t] as usize;
+            g[c] += wi * adv.adv[t];
+            gr[c] += wi * adv.adv_reward[t];
+            gv[c] += wi * adv.adv_value[t];
         }
     }
-    out.clear();
-    out.extend((0..p.len()).map(|c| cells[c] - totals[c / a] * p[c]));
+    // d log pi(a|k) / d theta[k, j] = [a = j] - pi(j|k): subtract each niche's total times pi.
+    for x in out.iter_mut() {
+        for (row, pr) in x.chunks_mut(a).zip(p.chunks(a)) {
+            let total: f64 = row.iter().sum();
+            row.iter_mut().zip(pr).for_each(|(v, q)| *v -= total * q);
+        }
+    }
 }
 
 fn dot(x: &[f64], y: &[f64]) -> f64 {
@@ -119,11 +126,7 @@ pub fn first_gradient(cfg: &Config, batch: &Batch, adv: &Advantages, old: &Polic
     s.order.clear();
     s.order.extend(0..batch.trajectories() as u32);
     weights(cfg.aggregation, batch, &s.order, l_max, &mut s.weight);
-    let mut pair = (std::mem::take(&mut s.cells), std::mem::take(&mut s.totals));
-    for (out, part) in s.g.iter_mut().zip([&adv.adv, &adv.adv_reward, &adv.adv_value]) {
-        gradient(batch, &s.order, &s.weight, part, &old.p, old.a, &mut pair, out);
-    }
-    (s.cells, s.totals) = pair;
+    gradients(batch, &s.order, &s.weight, adv, &old.p, old.a, &mut s.g);
     let [g, gr, gv] = &s.g;
     let gg = dot(g, g);
     stats.grad_norm = gg.sqrt();
@@ -154,6 +157,7 @@ pub fn update(
     let m = batch.trajectories();
     let mut stats = first_gradient(cfg, batch, adv, old, l_max, s);
     let mut pair = (std::mem::take(&mut s.cells), std::mem::take(&mut s.totals));
+    pair.0.resize(old.p.len(), 0.0);
 
     let (clip, epochs, minibatches, normalize) = match cfg.algorithm {
         Algorithm::PolicyGradient => (f64::INFINITY, 1, 1, false),
@@ -173,66 +177,82 @@ pub fn update(
                 continue;
             }
             let set = &s.order[lo..hi];
-            s.policy.set(&params.logits, a);
+            // Before the first step the policy is the old one: ratio 1.
+            let new = if updates == 0 {
+                old
+            } else {
+                s.policy.set(&params.logits, a);
+                &s.policy
+            };
             s.ratio.clear();
             s.log_ratio.clear();
             for c in 0..old.p.len() {
-                let lr = s.policy.log_p[c] - old.log_p[c];
+                let lr = new.log_p[c] - old.log_p[c];
                 s.log_ratio.push(lr);
-                s.ratio.push(lr.exp());
+                // pi_new / pi_old, as a quotient where pi_old is not tiny.
+                s.ratio.push(if old.p[c] > 1e-200 { new.p[c] / old.p[c] } else { lr.exp() });
             }
             weights(cfg.aggregation, batch, set, l_max, &mut s.weight);
             // Per-minibatch standardisation of the advantages (CleanRL).
-            let (mut mean, mut sd) = (0.0, 1.0);
-            let steps: usize = set.iter().map(|&i| batch.steps(i as usize).len()).sum();
-            if normalize && steps > 1 {
-                let sum: f64 = set.iter().flat_map(|&i| batch.steps(i as usize)).map(|t| adv.adv[t]).sum();
-                mean = sum / steps as f64;
-                let ss: f64 = set.iter().flat_map(|&i| batch.steps(i as usize)).map(|t| (adv.adv[t] - mean).powi(2)).sum();
-                sd = (ss / (steps - 1) as f64).sqrt() + 1e-8;
-            }
-            let (cells, totals) = &mut pair;
-            cells.clear();
-            cells.resize(old.p.len(), 0.0);
-            totals.clear();
-            totals.resize(old.p.len() / a, 0.0);
-            let (mut clipped, mut kl) = (0u64, 0.0);
-            for (&i, &wi) in set.iter().zip(&s.weight) {
+            let (mut steps, mut sum, mut sum2) = (0usize, 0.0, 0.0);
+            for &i in set {
                 for t in batch.steps(i as usize) {
-                    let (k, j) = (batch.niche[t] as usize, batch.action[t] as usize);
-                    let c = k * a + j;
-                    let (r, lr) = (s.ratio[c], s.log_ratio[c]);
-                    let x = (adv.adv[t] - mean) / sd;
-                    clipped += ((r - 1.0).abs() > clip) as u64;
-                    kl += (r - 1.0) - lr;
-                    // The clipped term is the smaller one: no gradient.
-                    if (x > 0.0 && r > 1.0 + clip) || (x < 0.0 && r < 1.0 - clip) {
-                        continue;
-                    }
-                    let y = wi * x * r;
-                    cells[c] += y;
-                    totals[k] += y;
+                    let x = adv.adv[t];
+                    steps += 1;
+                    sum += x;
+                    sum2 += x * x;
                 }
             }
-            stats.clip_fraction += clipped as f64 / steps as f64;
-            stats.approx_kl += kl / steps as f64;
-            // Minimise the loss: its gradient is minus the policy gradient.
-            s.grad.clear();
-            s.grad.extend((0..old.p.len()).map(|c| -(cells[c] - totals[c / a] * s.policy.p[c])));
-            params.opt_logits.step(&cfg.optimizer, &mut params.logits, &s.grad);
-            if gae {
-                // 0.5 * mean squared error of V(s_t) against its target.
-                s.value_grad.clear();
-                s.value_grad.resize(params.value.len(), 0.0);
-                let mut loss = 0.0;
-                for &i in set {
-                    for t in batch.steps(i as usize) {
+            let (mut mean, mut sd) = (0.0, 1.0);
+            if normalize && steps > 1 {
+                mean = sum / steps as f64;
+                sd = ((sum2 - steps as f64 * mean * mean).max(0.0) / (steps - 1) as f64).sqrt() + 1e-8;
+            }
+            let inv_sd = 1.0 / sd;
+            let (cells, counts) = &mut pair;
+            cells.iter_mut().for_each(|x| *x = 0.0);
+            counts.clear();
+            counts.resize(old.p.len(), 0.0);
+            s.value_grad.clear();
+            s.value_grad.resize(params.value.len(), 0.0);
+            let (lo_r, hi_r) = (1.0 - clip, 1.0 + clip);
+            let (mut loss, per) = (0.0, 1.0 / steps as f64);
+            for (&i, &wi) in set.iter().zip(&s.weight) {
+                for t in batch.steps(i as usize) {
+                    let c = batch.cell[t] as usize;
+                    let r = s.ratio[c];
+                    let x = (adv.adv[t] - mean) * inv_sd;
+                    // Where the clipped term is the smaller one it has no
+                    // gradient (branch-free: clipping falls at random).
+                    let stopped = ((x > 0.0) & (r > hi_r)) | ((x < 0.0) & (r < lo_r));
+                    cells[c] += if stopped { 0.0 } else { wi * x * r };
+                    counts[c] += 1.0;
+                    if gae {
+                        // 0.5 * mean squared error of V(s_t) against its target.
                         let at = batch.niche[t] as usize * width + batch.t[t] as usize;
                         let e = params.value[at] - adv.target[t];
                         loss += 0.5 * e * e;
-                        s.value_grad[at] += e / steps as f64;
+                        s.value_grad[at] += e * per;
                     }
                 }
+            }
+            // The ratio and its log depend only on the cell: sum per cell.
+            let (mut clipped, mut kl) = (0.0, 0.0);
+            for c in 0..old.p.len() {
+                let (r, lr, n) = (s.ratio[c], s.log_ratio[c], counts[c]);
+                clipped += if (r - 1.0).abs() > clip { n } else { 0.0 };
+                kl += n * ((r - 1.0) - lr);
+            }
+            stats.clip_fraction += clipped / steps as f64;
+            stats.approx_kl += kl / steps as f64;
+            let totals = &mut s.totals_scratch;
+            totals.clear();
+            totals.extend(cells.chunks(a).map(|row| row.iter().sum::<f64>()));
+            // Minimise the loss: its gradient is minus the policy gradient.
+            s.grad.clear();
+            s.grad.extend((0..old.p.len()).map(|c| -(cells[c] - totals[c / a] * new.p[c])));
+            params.opt_logits.step(&cfg.optimizer, &mut params.logits, &s.grad);
+            if gae {
                 stats.value_loss += loss / steps as f64;
                 params.opt_value.step(&cfg.optimizer, &mut params.value, &s.value_grad);
             }

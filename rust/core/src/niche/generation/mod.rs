@@ -25,6 +25,7 @@
 //!   over chunks in chunk order.
 
 mod arrival;
+pub mod limit;
 mod route;
 mod serve;
 mod tally;
@@ -67,6 +68,8 @@ struct Chunk {
     /// The queue of the agent being served: its fresh requests, then those
     /// routed to it, then the follow-ups its users bring back.
     work: Vec<u16>,
+    /// Steps served (counted by the limit loop only).
+    steps: u64,
 }
 
 /// Buffers reused from one generation to the next (no allocation per request).
@@ -100,52 +103,55 @@ impl Scratch {
     }
 }
 
-/// Run one generation: fill `stats` (one slot per agent) and return the tally.
-pub fn run(
-    world: &World,
-    rules: &Rules,
-    tables: &Tables,
-    seed: u64,
-    generation: u64,
-    stats: &mut Vec<AgentStats>,
-    s: &mut Scratch,
-) -> Tally {
+/// How an agent serves its queue in a round: with all the bookkeeping
+/// (`Full`), or only the law's draws (`limit::Limit`).
+trait Serve: Sync {
+    #[allow(clippy::too_many_arguments)]
+    fn serve<const A: usize>(&self, ctx: &Context<'_>, i: usize, fresh: u32, incoming: &[u16], st: &mut AgentStats, rng: &mut Rng, c: &mut Chunk);
+}
+
+/// The generation's own serving (`serve::Context::serve_agent`).
+struct Full;
+
+impl Serve for Full {
+    #[inline(always)]
+    fn serve<const A: usize>(&self, ctx: &Context<'_>, i: usize, fresh: u32, incoming: &[u16], st: &mut AgentStats, rng: &mut Rng, c: &mut Chunk) {
+        ctx.serve_agent::<A>(i, fresh, incoming, st, rng, c);
+    }
+}
+
+/// Arrivals, each agent's stream, and empty chunks and queues, for a
+/// generation of the agents in `tables`.
+fn begin<'a>(world: &World, rules: &'a Rules, tables: &'a Tables, seed: u64, generation: u64, stats: &mut Vec<AgentStats>, s: &mut Scratch) -> Context<'a> {
     let (k, a) = (world.k(), world.a());
     let n = tables.skill.len() / k;
     stats.clear();
     stats.resize(n, AgentStats::default());
-    let chunks = n.div_ceil(CHUNK);
-    let bins = n.div_ceil(BIN);
-    s.chunks.resize_with(chunks, Chunk::default);
+    s.chunks.resize_with(n.div_ceil(CHUNK), Chunk::default);
     for c in &mut s.chunks {
         c.counts.clear();
         c.counts.resize(k, Counts::default());
         c.action_steps.clear();
         c.action_steps.resize(k * a, 0);
         c.sent = 0;
+        c.steps = 0;
         room(&mut c.out, 0);
     }
-    let ctx = Context {
-        rules,
-        tables,
-        k,
-        a,
-        n,
-        budget: world.time_budget.unwrap_or(u64::MAX),
-        max_reroutes: world.max_reroutes as u8,
-    };
     let total = (world.requests_per_agent * n as f64).round() as u64;
     arrivals(n, total, seed, generation, &mut s.fresh);
     let key = rng::key(seed, &[domain::EPISODE, generation]);
     s.rngs.clear();
-    s.rngs.par_extend(
-        (0..n as u64)
-            .into_par_iter()
-            .map(|i| rng::substream(key, &[i])),
-    );
+    s.rngs.par_extend((0..n as u64).into_par_iter().map(|i| rng::substream(key, &[i])));
     s.start.clear();
     s.start.resize(n + 1, 0);
     s.queue.clear();
+    Context { rules, tables, k, a, n, budget: world.time_budget.unwrap_or(u64::MAX), max_reroutes: world.max_reroutes as u8 }
+}
+
+/// Serve rounds until nothing is in transit.
+fn rounds<S: Serve>(ctx: &Context<'_>, server: &S, stats: &mut [AgentStats], s: &mut Scratch) {
+    let (n, a) = (ctx.n, ctx.a);
+    let bins = n.div_ceil(BIN);
     let mut round = 0u64;
     loop {
         let (fresh, start, queue) = (&s.fresh, &s.start, &s.queue);
@@ -174,14 +180,14 @@ pub fn run(
                     let incoming = &queue[start[i] as usize..start[i + 1] as usize];
                     if f > 0 || !incoming.is_empty() {
                         match a {
-                            2 => ctx.serve_agent::<2>(i, f, incoming, slot, rng, chunk),
-                            3 => ctx.serve_agent::<3>(i, f, incoming, slot, rng, chunk),
-                            4 => ctx.serve_agent::<4>(i, f, incoming, slot, rng, chunk),
-                            5 => ctx.serve_agent::<5>(i, f, incoming, slot, rng, chunk),
-                            6 => ctx.serve_agent::<6>(i, f, incoming, slot, rng, chunk),
-                            7 => ctx.serve_agent::<7>(i, f, incoming, slot, rng, chunk),
-                            8 => ctx.serve_agent::<8>(i, f, incoming, slot, rng, chunk),
-                            _ => ctx.serve_agent::<0>(i, f, incoming, slot, rng, chunk),
+                            2 => server.serve::<2>(ctx, i, f, incoming, slot, rng, chunk),
+                            3 => server.serve::<3>(ctx, i, f, incoming, slot, rng, chunk),
+                            4 => server.serve::<4>(ctx, i, f, incoming, slot, rng, chunk),
+                            5 => server.serve::<5>(ctx, i, f, incoming, slot, rng, chunk),
+                            6 => server.serve::<6>(ctx, i, f, incoming, slot, rng, chunk),
+                            7 => server.serve::<7>(ctx, i, f, incoming, slot, rng, chunk),
+                            8 => server.serve::<8>(ctx, i, f, incoming, slot, rng, chunk),
+                            _ => server.serve::<0>(ctx, i, f, incoming, slot, rng, chunk),
                         }
                     }
                 }
@@ -192,7 +198,21 @@ pub fn run(
         }
         round += 1;
     }
-    Tally::gather(k, a, s.chunks.iter().map(|c| (&c.counts[..], &c.action_steps[..])))
+}
+
+/// Run one generation: fill `stats` (one slot per agent) and return the tally.
+pub fn run(
+    world: &World,
+    rules: &Rules,
+    tables: &Tables,
+    seed: u64,
+    generation: u64,
+    stats: &mut Vec<AgentStats>,
+    s: &mut Scratch,
+) -> Tally {
+    let ctx = begin(world, rules, tables, seed, generation, stats, s);
+    rounds(&ctx, &Full, stats, s);
+    Tally::gather(ctx.k, ctx.a, s.chunks.iter().map(|c| (&c.counts[..], &c.action_steps[..])))
 }
 
 #[cfg(test)]
