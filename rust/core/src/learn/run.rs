@@ -246,8 +246,11 @@ fn genomes(learners: &[Learner]) -> Vec<f64> {
     learners.iter().flat_map(|l| l.genome()).collect()
 }
 
+/// Learners per unit of interruptible work.
+const BLOCK: usize = 1024;
+
 /// Train `cfg.learners` learners in `world` for `cfg.iterations` iterations
-/// (inside the caller's rayon pool; Ctrl-C is seen once per iteration).
+/// (inside the caller's rayon pool; Ctrl-C is seen between blocks of learners).
 pub fn learn(world: &World, cfg: &Config, control: &Control) -> Result<Output> {
     let ctx = context(world, cfg)?;
     let mut learners = learners(&ctx)?;
@@ -260,13 +263,14 @@ pub fn learn(world: &World, cfg: &Config, control: &Control) -> Result<Output> {
         if cfg.snapshots.contains(&it) {
             snapshots.push((it, genomes(&learners)));
         }
-        learners
-            .par_iter_mut()
-            .zip(records.par_iter_mut())
-            .enumerate()
-            .for_each_init(Scratch::default, |s, (i, (learner, record))| {
-                *record = ctx.iterate(learner, it, i, s);
+        // Blocks of learners, so that Ctrl-C is seen within a fraction of a
+        // second however large an iteration is.
+        for (b, (block, recs)) in learners.chunks_mut(BLOCK).zip(records.chunks_mut(BLOCK)).enumerate() {
+            control.checkpoint()?;
+            block.par_iter_mut().zip(recs.par_iter_mut()).enumerate().for_each_init(Scratch::default, |s, (j, (learner, record))| {
+                *record = ctx.iterate(learner, it, b * BLOCK + j, s);
             });
+        }
         measure::record(&mut history, it, &records, world.a(), personas);
         control.advance(1);
     }
@@ -286,7 +290,6 @@ pub fn sample_gradients(world: &World, cfg: &Config, control: &Control) -> Resul
     let learners = learners(&ctx)?;
     let ka = world.k() * world.a();
     let mut out = vec![0.0; cfg.learners * ka];
-    const BLOCK: usize = 256;
     for (b, (chunk, block)) in out.chunks_mut(BLOCK * ka).zip(learners.chunks(BLOCK)).enumerate() {
         control.checkpoint()?;
         chunk.par_chunks_mut(ka).zip(block.par_iter()).enumerate().for_each_init(Scratch::default, |s, (j, (g, learner))| {
