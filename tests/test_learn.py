@@ -46,6 +46,7 @@ WORLDS = {
     "preset": (PRESET, PRESET.genome(action_logits=[0.3, -0.2, 0.1, 0.4, -0.3], skill_logits=[1, 0, 0, -1])),
     "custom": (_custom(), _custom().genome(action_logits=[[0.2, 0.5, -0.1, -1.0], [0.0, 0.3, 0.6, -0.5]],
                                            skill_logits=[0.5, -0.5])),
+    "answer": (r.NicheWorld.preset("answer"), r.NicheWorld.preset("answer").genome(action_logits=[0.0, 0.7])),
 }
 
 

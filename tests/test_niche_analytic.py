@@ -79,6 +79,8 @@ CUSTOM = NicheWorld(
     [
         (PRESET, [[0.3, 0.1, -0.2, 0.4, -0.5], [1, 0, 0, 0, 0], [0, 1, 1, 0, -2], [0, 0, 0, 2, 0]], [1.0, 0.2, -0.3, 0.0]),
         (CUSTOM, [[0.5, 0.2, 0.1, 0.0, -0.4], [-0.3, 0.6, 0.8, 0.3, 0.0]], [0.4, -0.4]),
+        # A wrong answer ends the episode too (fail_ends), thinking adds steps.
+        (NicheWorld.preset("answer"), [[0.2, 0.9]], [0.0]),
     ],
 )
 def test_monte_carlo_matches_the_exact_evaluator(world, logits, skills):
@@ -104,3 +106,16 @@ def test_monte_carlo_matches_the_exact_evaluator(world, logits, skills):
             mean = per_generation.mean()
             se = per_generation.std(ddof=1) / np.sqrt(gens)
             assert abs(mean - exact) < 4 * se + 1e-12, (name, what, mean, exact, se)
+
+
+def test_a_wrong_answer_ends_the_episode():
+    w = NicheWorld.preset("answer")
+    assert w.actions[0].fail_ends and w.niches[0].patience == 1.0
+    e = evaluate(w, {"answer": 1.0}, 0)
+    assert (e.length, e.proxy, e.solve) == (1.0, 0.5, 0.5)
+    # Thinking half the time: L ~ Geometric(1/2) capped at 16; the answer is right half the time.
+    e = evaluate(w, {"answer": 0.5, "think": 0.5}, 0)
+    assert e.length == pytest.approx(2 * (1 - 0.5**16))
+    assert e.proxy == pytest.approx(0.5 * (1 - 0.5**16))
+    with pytest.raises(ConfigError, match="fail_ends"):
+        NicheWorld(niches=[Niche(name="q")], actions=[Action(name="a", ends=True, fail_ends=True)])

@@ -1,16 +1,18 @@
-"""The sweep runner every experiment shares: a grid x seeds of evolve runs.
+"""The sweep runner every experiment shares: a grid x seeds of runs.
 
 ``sweep`` is world-agnostic: it takes a ``build`` function that turns one
 grid cell (a dict of the grid's values) into a world and the keyword
 arguments of ``replicators.evolve`` (population, generations, fitness,
-selection, ...), and a ``measure`` function that turns a result into one
-row per generation. It validates every cell (by building it) before the
-first run starts, runs each cell once per seed, and returns tidy polars
-tables (``SweepResult``):
+selection, ...) or, with ``runner=LEARN``, of ``replicators.learn``
+(learners, iterations, aggregation, ...), and a ``measure`` function that
+turns a result into one row per generation (iteration). It validates every
+cell (by building it and checking its arguments) before the first run
+starts, runs each cell once per seed, and returns tidy polars tables
+(``SweepResult``):
 
 ``runs``
     one row per run x generation: the grid's columns, ``seed``, ``run``,
-    ``generation`` and the measures.
+    ``generation`` (``iteration``) and the measures.
 ``per_run``
     one row per run: the measures averaged over the last ``tail`` fraction
     of generations (the run's settled state), plus ``status``.
@@ -41,6 +43,7 @@ Examples
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import math
 import os
@@ -53,15 +56,46 @@ import polars as pl
 
 from .. import _validate as v
 from ..errors import ConfigError
+from ..learn import learn
+from ..learn.training import arguments
 from ..selection.protocol import evolve
 from ..io.tables import read_provenance, read_table, write_table
 from ..selection import Mutation
 
-__all__ = ["sweep", "Sizes", "levels", "SweepResult", "t_quantile", "interval", "Progress"]
+__all__ = ["sweep", "Runner", "EVOLVE", "LEARN", "Sizes", "levels", "SweepResult", "t_quantile", "interval", "Progress"]
 
 Build = Callable[[dict[str, Any]], tuple[Any, dict[str, Any]]]
 Measure = Callable[[Any], pl.DataFrame]
 Progress = bool | Callable[[int], object] | None
+
+
+@dataclass(frozen=True)
+class Runner:
+    """What a sweep runs: a function called as ``run(world, seed=, threads=,
+    progress=, **kwargs)``, the name of its time column, and ``check(world,
+    kwargs)``, which validates a cell's arguments before any run starts and
+    returns how many time steps the run has (for the progress bar)."""
+
+    run: Callable[..., Any]
+    time: str
+    check: Callable[[Any, dict[str, Any]], int]
+
+
+def _check_evolve(world: Any, kwargs: dict[str, Any]) -> int:
+    v.integer("population", kwargs.get("population"), 2)
+    return v.integer("generations", kwargs.get("generations"), 1)
+
+
+def _check_learn(world: Any, kwargs: dict[str, Any]) -> int:
+    defaults = {k: p.default for k, p in inspect.signature(learn).parameters.items()
+                if p.default is not inspect.Parameter.empty and k not in ("progress",)}
+    args = arguments(world, **{**defaults, **kwargs})
+    return int(args["iterations"])
+
+
+#: Sweeps of ``replicators.evolve`` (generations) and of ``replicators.learn`` (iterations).
+EVOLVE = Runner(evolve, "generation", _check_evolve)
+LEARN = Runner(learn, "iteration", _check_learn)
 
 # Two-sided 95% Student t quantiles t_{0.975, df} for df = 1..30.
 _T975 = (
@@ -325,6 +359,7 @@ def sweep(
     progress: Progress = False,
     name: str = "sweep",
     config: Mapping[str, Any] | None = None,
+    runner: Runner = EVOLVE,
 ) -> SweepResult:
     """Run ``build(cell)`` for every cell of ``grid`` and every seed.
 
@@ -333,23 +368,27 @@ def sweep(
     grid
         ``{dimension: values}``; cells are the product, in order.
     build
-        ``cell -> (world, evolve_kwargs)``; must not set ``seed``,
-        ``threads`` or ``progress`` (the sweep does).
+        ``cell -> (world, kwargs)``: the world and keyword arguments of
+        ``runner.run`` (``evolve`` by default, or ``learn`` with
+        ``runner=LEARN``); must not set ``seed``, ``threads`` or ``progress``
+        (the sweep does).
     seeds, seed
         Replicates per cell (seeds ``seed .. seed + seeds - 1``), or an
         explicit list of seeds.
     measure
-        ``result -> DataFrame`` with a ``generation`` column, one row per
-        generation (default: ``result.history``).
+        ``result -> DataFrame`` with the time column (``generation`` or
+        ``iteration``), one row per time step (default: ``result.history``).
     tables
         ``{name: result -> DataFrame}``: further long tables kept per run.
     tail
-        Fraction of the last generations averaged into ``per_run`` (0, 1].
+        Fraction of the last generations (iterations) averaged into ``per_run`` (0, 1].
     threads, progress
         Threads per run; progress: True for a tqdm bar over all generations,
         or a callable receiving generation increments.
     name, config
         Recorded in the result (and in the Parquet metadata).
+    runner
+        ``EVOLVE`` (default) or ``LEARN``.
     """
     if not isinstance(grid, Mapping) or not grid:
         raise ConfigError(f"grid = {grid!r} is invalid: expected {{dimension: [values]}}")
@@ -372,25 +411,23 @@ def sweep(
         for reserved in ("seed", "threads", "progress"):
             if reserved in kwargs:
                 raise ConfigError(f"build returned {reserved!r}: the sweep sets it")
-        v.integer("population", kwargs.get("population"), 2)
-        v.integer("generations", kwargs.get("generations"), 1)
-        plans.append((cell, world, kwargs))
-    total = sum(kwargs["generations"] for _, _, kwargs in plans) * len(seed_list)
+        plans.append((cell, world, kwargs, runner.check(world, kwargs)))
+    total = sum(length for *_, length in plans) * len(seed_list)
     callback, bar = _progress_callback(progress, total, name)
     rows, summaries = [], []
     extra: dict[str, list[pl.DataFrame]] = {k: [] for k in (tables or {})}
     try:
         run = 0
-        for cell, world, kwargs in plans:
+        for cell, world, kwargs, _ in plans:
             for s in seed_list:
-                result = evolve(world, seed=s, threads=threads, progress=callback, **kwargs)
+                result = runner.run(world, seed=s, threads=threads, progress=callback, **kwargs)
                 keys = {**cell, "seed": s, "run": run}
                 frame = measure(result)
-                if "generation" not in frame.columns:
-                    raise ConfigError("measure returned no 'generation' column: expected one row per generation")
+                if runner.time not in frame.columns:
+                    raise ConfigError(f"measure returned no {runner.time!r} column: expected one row per {runner.time}")
                 frame = frame.select(*(pl.lit(x).alias(k) for k, x in keys.items()), pl.all())
                 rows.append(frame)
-                summaries.append(_summarise(frame, keys, tail, getattr(result, "status", "completed")))
+                summaries.append(_summarise(frame, keys, tail, getattr(result, "status", "completed"), runner.time))
                 for key, fn in (tables or {}).items():
                     t = fn(result)
                     extra[key].append(t.select(*(pl.lit(x).alias(k) for k, x in keys.items()), pl.all()))
@@ -400,7 +437,7 @@ def sweep(
             bar.close()
     runs = pl.concat(rows, how="diagonal_relaxed")
     per_run = pl.concat(summaries, how="diagonal_relaxed")
-    metrics = [c for c in per_run.columns if c not in (*dims, "seed", "run", "status", "generations")]
+    metrics = [c for c in per_run.columns if c not in (*dims, "seed", "run", "status", f"{runner.time}s")]
     cell_rows = []
     for cell in cells:
         mask = pl.lit(True)
@@ -422,18 +459,18 @@ def sweep(
     )
 
 
-def _summarise(frame: pl.DataFrame, keys: dict[str, Any], tail: float, status: str) -> pl.DataFrame:
+def _summarise(frame: pl.DataFrame, keys: dict[str, Any], tail: float, status: str, time: str) -> pl.DataFrame:
     numeric = [
         c for c, t in frame.schema.items()
-        if c not in keys and c != "generation" and t.is_numeric()
+        if c not in keys and c != time and t.is_numeric()
     ]
-    last = frame["generation"].max()
-    first = frame["generation"].min()
+    last = frame[time].max()
+    first = frame[time].min()
     span = last - first + 1
     start = last - max(1, math.ceil(tail * span)) + 1
-    settled = frame.filter(pl.col("generation") >= start)
+    settled = frame.filter(pl.col(time) >= start)
     means = settled.select(pl.col(numeric).cast(pl.Float64).mean())
     return pl.concat(
-        [pl.DataFrame({**{k: [x] for k, x in keys.items()}, "status": [status], "generations": [span]}), means],
+        [pl.DataFrame({**{k: [x] for k, x in keys.items()}, "status": [status], f"{time}s": [span]}), means],
         how="horizontal",
     )

@@ -28,15 +28,18 @@ pub fn world_from(py: Python<'_>, d: &Bound<'_, PyDict>) -> PyResult<World> {
     let ends: Vec<bool> = field(d, "ends")?;
     let skilled: Vec<bool> = field(d, "skilled")?;
     let reroute: Vec<bool> = field(d, "reroute")?;
+    let fail_ends: Vec<bool> = field(d, "fail_ends")?;
     let cols: Vec<Vec<f64>> =
         ["proxy", "gold", "fail_proxy", "fail_gold", "follow_up"].iter().map(|k| field(d, k)).collect::<PyResult<_>>()?;
     let (k, a) = (demand.len(), ends.len());
-    if patience.len() != k || max_steps.len() != k || skilled.len() != a || reroute.len() != a || cols.iter().any(|c| c.len() != k * a) {
+    if patience.len() != k || max_steps.len() != k || skilled.len() != a || reroute.len() != a || fail_ends.len() != a || cols.iter().any(|c| c.len() != k * a) {
         return Err(py_err(py)(Error::shape("world", "tables of inconsistent sizes")));
     }
     Ok(World {
         niches: (0..k).map(|i| Niche { demand: demand[i], patience: patience[i], max_steps: max_steps[i] }).collect(),
-        actions: (0..a).map(|j| Action { ends: ends[j], skilled: skilled[j], reroute: reroute[j] }).collect(),
+        actions: (0..a)
+            .map(|j| Action { ends: ends[j], skilled: skilled[j], reroute: reroute[j], fail_ends: fail_ends[j] })
+            .collect(),
         outcomes: (0..k * a)
             .map(|i| Outcome { proxy: cols[0][i], gold: cols[1][i], fail_proxy: cols[2][i], fail_gold: cols[3][i], follow_up: cols[4][i] })
             .collect(),
@@ -105,6 +108,7 @@ pub fn niche_preset<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyD
         row.set_item("ends", act.ends)?;
         row.set_item("skilled", act.skilled)?;
         row.set_item("reroute", act.reroute)?;
+        row.set_item("fail_ends", act.fail_ends)?;
         actions.append(row)?;
     }
     d.set_item("niches", niches)?;

@@ -149,6 +149,9 @@ class Action:
         Declines: the episode ends and the request goes to another agent.
     fail_proxy, fail_gold
         Rewards of a failed skilled action (default 0).
+    fail_ends
+        For a skilled ending action: its failure ends the episode too (a
+        wrong final answer), with the failure's rewards and no follow-up.
 
     Examples
     --------
@@ -165,18 +168,20 @@ class Action:
     reroute: bool = False
     fail_proxy: float = 0.0
     fail_gold: float = 0.0
+    fail_ends: bool = False
 
     def __post_init__(self) -> None:
         at = f"actions[{self.name!r}]" if isinstance(self.name, str) else "actions"
         _name(f"{at}.name", self.name)
         v.obey(self, {f: f"action.{f}" for f in OVERRIDABLE}, f"{at}.")
-        for f in ("ends", "skilled", "reroute"):
+        for f in ("ends", "skilled", "reroute", "fail_ends"):
             _flag(f"{at}.{f}", getattr(self, f))
 
 
 _WORLD_KEYS = ("niches", "actions", "capacity", "tradeoff", "requests_per_agent", "max_reroutes", "time_budget")
 _NICHE_KEYS = ("name", "demand", "patience", "max_steps", "overrides")
-_ACTION_KEYS = ("name", "proxy", "gold", "ends", "follow_up", "skilled", "reroute", "fail_proxy", "fail_gold")
+_ACTION_KEYS = ("name", "proxy", "gold", "ends", "follow_up", "skilled", "reroute", "fail_proxy", "fail_gold",
+                "fail_ends")
 
 
 def _check_keys(where: str, table: object, allowed: tuple[str, ...]) -> Mapping[str, Any]:
@@ -416,6 +421,7 @@ class NicheWorld:
             "ends": [a.ends for a in self.actions],
             "skilled": [a.skilled for a in self.actions],
             "reroute": [a.reroute for a in self.actions],
+            "fail_ends": [a.fail_ends for a in self.actions],
             **{f: [r[f] for r in rows] for f in OVERRIDABLE},
             "capacity": self.capacity,
             "tradeoff": self.tradeoff,

@@ -58,7 +58,7 @@ pub fn moments(world: &World, k: usize, pi: &[f64], skill: f64, shaping: &[f64],
         outcomes.push(if act.reroute {
             vec![(1.0, r(o.proxy), true, 0.0)]
         } else if act.skilled {
-            vec![(skill, r(o.proxy), act.ends, if act.ends { o.follow_up } else { 0.0 }), (1.0 - skill, r(o.fail_proxy), false, 0.0)]
+            vec![(skill, r(o.proxy), act.ends, if act.ends { o.follow_up } else { 0.0 }), (1.0 - skill, r(o.fail_proxy), act.fail_ends, 0.0)]
         } else {
             vec![(1.0, r(o.proxy), act.ends, if act.ends { o.follow_up } else { 0.0 })]
         });

@@ -90,7 +90,12 @@ pub fn chain(world: &World, k: usize, pi: &[f64], skill: f64) -> Evaluation {
             r_cont += p * s * o.proxy;
         }
         gold += p * s * o.gold + p * (1.0 - s) * o.fail_gold;
-        r_cont += p * (1.0 - s) * o.fail_proxy;
+        if act.fail_ends {
+            e += p * (1.0 - s);
+            r_end += p * (1.0 - s) * o.fail_proxy;
+        } else {
+            r_cont += p * (1.0 - s) * o.fail_proxy;
+        }
     }
     let n = 1.0 - e;
     let patience = world.niches[k].patience;

@@ -20,8 +20,10 @@ pub struct Step {
     /// Proxy and gold reward, indexed by `failed` (a skilled action's failure).
     pub proxy: [f64; 2],
     pub gold: [f64; 2],
-    pub follow_up: u64,
-    pub ends: bool,
+    /// Follow-up threshold and whether the step ends the episode, indexed by
+    /// `failed` (a failure brings no follow-up and ends only if `fail_ends`).
+    pub follow_up: [u64; 2],
+    pub ends: [bool; 2],
     /// Skilled and not rerouting: a rerouting action passes the request on
     /// before any skill check.
     pub skilled: bool,
@@ -52,8 +54,8 @@ impl Rules {
                 steps.push(Step {
                     proxy: [o.proxy, o.fail_proxy],
                     gold: [o.gold, o.fail_gold],
-                    follow_up: threshold(o.follow_up),
-                    ends: act.ends,
+                    follow_up: [threshold(o.follow_up), 0],
+                    ends: [act.ends, act.ends && act.fail_ends],
                     skilled: act.skilled && !act.reroute,
                     reroute: act.reroute,
                     solves: act.skilled && act.ends && !act.reroute,
@@ -115,8 +117,8 @@ pub struct Episode {
     pub steps: u32,
     pub proxy: f64,
     pub gold: f64,
-    /// The last action ended the episode (a decline, or an ending action
-    /// that did not fail).
+    /// The last action ended the episode (a decline, an ending action that
+    /// did not fail, or a failed one that ends anyway).
     pub ended: bool,
     /// The last action was a skilled ending action that succeeded.
     pub solved: bool,
@@ -186,7 +188,7 @@ pub fn run_observed(
         step(a, failed, s.proxy[failed as usize]);
         proxy += s.proxy[failed as usize];
         gold += s.gold[failed as usize];
-        let ended = s.reroute | (s.ends & !failed);
+        let ended = s.reroute | s.ends[failed as usize];
         let left = (y & LOW) >= patience;
         if ended | left | (steps >= cap) {
             return Episode {
@@ -197,7 +199,7 @@ pub fn run_observed(
                 solved: s.solves & !failed,
                 declined: s.reroute,
                 left,
-                follow_up: ended & ((y >> 32) < s.follow_up),
+                follow_up: ended & ((y >> 32) < s.follow_up[failed as usize]),
                 spare: y,
             };
         }

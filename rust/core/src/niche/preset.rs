@@ -14,14 +14,39 @@ pub struct Preset {
 }
 
 /// The presets by name.
-pub const PRESETS: [&str; 1] = ["assistant"];
+pub const PRESETS: [&str; 2] = ["assistant", "answer"];
 
 /// The preset called `name`.
 pub fn preset(name: &str) -> Result<Preset> {
     match name {
         "assistant" => Ok(assistant()),
+        "answer" => Ok(answer()),
         other => Err(Error::unknown("preset", other, &PRESETS)),
     }
+}
+
+/// `answer`, the terminal-reward world of the Dr. GRPO comparison (SPEC 4):
+/// one kind of question, users who wait (patience 1) up to 16 steps, and
+/// two actions: `answer` (skilled, ends: correct with the skill, capacity
+/// 0.5, proxy and gold 1; a wrong answer ends too, with 0) and `think`
+/// (costs nothing, earns nothing, adds a step). Thinking does not make the
+/// answer likelier: its only effect is length.
+pub fn answer() -> Preset {
+    let world = World {
+        niches: vec![Niche { demand: 1.0, patience: 1.0, max_steps: 16 }],
+        actions: vec![
+            Action { ends: true, skilled: true, reroute: false, fail_ends: true },
+            Action { ends: false, skilled: false, reroute: false, fail_ends: false },
+        ],
+        outcomes: vec![Outcome { proxy: 1.0, gold: 1.0, ..Outcome::default() }, Outcome::default()],
+        capacity: 0.5,
+        tradeoff: 1.0,
+        requests_per_agent: 10.0,
+        max_reroutes: 0,
+        time_budget: None,
+        labels: Labels::default(),
+    };
+    Preset { niche_names: vec!["question".into()], action_names: vec!["answer".into(), "think".into()], world }
 }
 
 /// `assistant`: four niches of equal demand, patience 0.9, at most 20
@@ -45,7 +70,7 @@ pub fn assistant() -> Preset {
         .collect();
     let world = World {
         outcomes: row.repeat(niches.len()),
-        actions: actions.iter().map(|&(_, ends, skilled, reroute, ..)| Action { ends, skilled, reroute }).collect(),
+        actions: actions.iter().map(|&(_, ends, skilled, reroute, ..)| Action { ends, skilled, reroute, fail_ends: false }).collect(),
         niches,
         capacity: 1.0,
         tradeoff: 1.0,

@@ -46,6 +46,9 @@ pub struct Action {
     pub skilled: bool,
     /// Declines: the episode ends and the request goes to another agent.
     pub reroute: bool,
+    /// A skilled ending action whose failure ends the episode too (a wrong
+    /// final answer), with the failure's rewards and no follow-up.
+    pub fail_ends: bool,
 }
 
 impl Action {
@@ -169,6 +172,13 @@ impl World {
                 }
                 if act.reroute && o.follow_up > 0.0 {
                     return Err(Error::invalid(at("follow_up"), o.follow_up, "0 for a rerouting action"));
+                }
+                if act.fail_ends && !(act.skilled && act.ends && !act.reroute) {
+                    return Err(Error::invalid(
+                        format!("actions[{}].fail_ends", self.labels.action(j)),
+                        "true",
+                        "false unless the action is skilled and ends the episode",
+                    ));
                 }
             }
         }
