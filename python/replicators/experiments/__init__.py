@@ -12,6 +12,8 @@ experiment takes size knobs (``population``, ``generations``, ``seeds``,
 - ``tradeoff``: skill trade-off exponent x fitness.
 - ``goodhart``: gold and proxy vs sqrt(KL from the initial policy), by capacity.
 - ``connect4_pressure``: Connect Four knockout pressure x fitness.
+- ``loss_aggregation``: learners' loss aggregation x returns x trajectory (x advantage).
+- ``length_bias``: whether GRPO's 1/|o| lengthens wrong answers (Dr. GRPO).
 
 Each experiment is a module named like the function that runs it, and the
 module is callable (``replicators._callable``): ``experiments.sum_vs_rate(...)``
@@ -25,11 +27,12 @@ Examples
 ('sum_vs_rate', ('fitness', 'pressure'))
 """
 
-from . import connect4_pressure, goodhart, phase_diagram, sum_vs_rate, tradeoff
+from . import connect4_pressure, goodhart, length_bias, loss_aggregation, phase_diagram, sum_vs_rate, tradeoff
 from .runner import Sizes, SweepResult, sweep
 
 #: Every ready experiment's function by name (``replicators sweep`` reads ``experiment`` from here).
-EXPERIMENTS = {m.run.__name__: m.run for m in (sum_vs_rate, phase_diagram, tradeoff, goodhart, connect4_pressure)}
+EXPERIMENTS = {m.run.__name__: m.run for m in (sum_vs_rate, phase_diagram, tradeoff, goodhart, connect4_pressure,
+                                                loss_aggregation, length_bias)}
 
 __all__ = ["EXPERIMENTS", "sweep", "Sizes", "SweepResult", "sum_vs_rate", "phase_diagram", "tradeoff", "goodhart",
-           "connect4_pressure"]
+           "connect4_pressure", "loss_aggregation", "length_bias"]

@@ -25,7 +25,10 @@ has keep its names and meaning (``steps``, ``episodes``, ``solved``,
     The first gradient of each iteration (whole batch, before any step and
     before advantage normalisation) g = g^R + g^V split by the advantages'
     reward and value parts (GAE: A^R_t = sum_l (gamma lambda)^l r_{t+l});
-    norms and projection shares <g^X, g> / |g|^2 (they sum to 1).
+    norms (means over learners) and projection shares <g^X, g> / |g|^2, pooled
+    over learners (sums of the projections over the sum of |g|^2; they sum
+    to 1), since a learner near a stationary point has g ~ 0 and parts that
+    cancel.
 
 Examples
 --------

@@ -14,7 +14,8 @@
 //! evaluator's expectation per fresh request, follow-ups included: mean
 //! over learners, demand-weighted), and the update's `value_loss`,
 //! `clip_fraction`, `approx_kl`, `grad_norm`, `grad_reward_norm`,
-//! `grad_value_norm`, `reward_share`, `value_share`.
+//! `grad_value_norm`, `reward_share`, `value_share` (the projections
+//! <g^X, g> summed over learners over the summed |g|^2).
 
 use super::batch::Tally;
 use super::update::Stats;
@@ -91,6 +92,9 @@ pub fn record(history: &mut Table, iteration: u64, records: &[Record], a: usize,
     h.float("grad_norm", mean(&|r| r.update.grad_norm));
     h.float("grad_reward_norm", mean(&|r| r.update.grad_reward_norm));
     h.float("grad_value_norm", mean(&|r| r.update.grad_value_norm));
-    h.float("reward_share", mean(&|r| r.update.reward_share));
-    h.float("value_share", mean(&|r| r.update.value_share));
+    // Pooled over learners: a learner near a stationary point has g ~ 0 and
+    // parts that cancel, so its own shares are unbounded noise.
+    let gg = sum(&|r| r.update.grad_sq);
+    h.float("reward_share", ratio(sum(&|r| r.update.reward_dot), gg));
+    h.float("value_share", ratio(sum(&|r| r.update.value_dot), gg));
 }

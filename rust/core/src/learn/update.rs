@@ -39,9 +39,11 @@ pub struct Stats {
     pub grad_norm: f64,
     pub grad_reward_norm: f64,
     pub grad_value_norm: f64,
-    /// <g^R, g> / |g|^2 and <g^V, g> / |g|^2 (they sum to 1; 0 when g = 0).
-    pub reward_share: f64,
-    pub value_share: f64,
+    /// |g|^2, <g^R, g> and <g^V, g>: the projections (they add up: <g^R, g>
+    /// + <g^V, g> = |g|^2), pooled over learners into shares by `measure`.
+    pub grad_sq: f64,
+    pub reward_dot: f64,
+    pub value_dot: f64,
 }
 
 /// Buffers of one thread's updates.
@@ -128,14 +130,12 @@ pub fn first_gradient(cfg: &Config, batch: &Batch, adv: &Advantages, old: &Polic
     weights(cfg.aggregation, batch, &s.order, l_max, &mut s.weight);
     gradients(batch, &s.order, &s.weight, adv, &old.p, old.a, &mut s.g);
     let [g, gr, gv] = &s.g;
-    let gg = dot(g, g);
-    stats.grad_norm = gg.sqrt();
+    stats.grad_sq = dot(g, g);
+    stats.grad_norm = stats.grad_sq.sqrt();
     stats.grad_reward_norm = dot(gr, gr).sqrt();
     stats.grad_value_norm = dot(gv, gv).sqrt();
-    if gg > 0.0 {
-        stats.reward_share = dot(gr, g) / gg;
-        stats.value_share = dot(gv, g) / gg;
-    }
+    stats.reward_dot = dot(gr, g);
+    stats.value_dot = dot(gv, g);
     stats
 }
 
