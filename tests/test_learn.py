@@ -235,3 +235,31 @@ def test_a_long_run_answers_ctrl_c():
     with pytest.raises(KeyboardInterrupt):
         r.learn(PRESET, learners=2000, iterations=10_000, episodes=64, threads=2)
     assert time.monotonic() - start < 0.5 + 1.0
+
+
+@pytest.mark.parametrize("name", ["answer", "preset"])
+@pytest.mark.parametrize("lam", [0.0, 0.5, 0.95])
+def test_the_gradient_split_matches_its_exact_expectation(name, lam):
+    # E g^R and E g^V for a given policy and value table (SPEC 4's
+    # decomposition), against the mean over learners, within 4 SE.
+    from replicators.analytic import expected_decomposition
+
+    world = {"answer": r.NicheWorld.preset("answer"), "preset": PRESET}[name]
+    genome = world.genome(action_logits=np.linspace(-0.5, 0.5, len(world.actions)))
+    width = max(n.max_steps for n in world.niches)
+    value = np.random.default_rng(0).normal(0.3, 0.3, (len(world.niches), width))
+    er, ev = expected_decomposition(world, genome, value, lam=lam, episodes=16)
+    samples = sample_gradients(world, genome, learners=6000, episodes=16, advantage=GAE(lam=lam), value=value,
+                               parts=True, seed=15)
+    assert np.allclose(samples[:, 0], samples[:, 1] + samples[:, 2])
+    for part, exact in ((1, er), (2, ev)):
+        assert np.abs(_z(samples[:, part], exact)).max() < 4.0
+
+
+def test_with_lambda_one_all_the_gradient_comes_from_the_reward():
+    from replicators.analytic import expected_decomposition
+
+    value = np.full((4, 20), 0.5)
+    er, ev = expected_decomposition(PRESET, PRESET.genome(), value, lam=1.0)
+    assert np.abs(ev).max() < 1e-12
+    assert np.allclose(er, expected_gradient(PRESET, PRESET.genome()).gradient)

@@ -179,8 +179,22 @@ def learn_gradients(
     entropy_bonus: float,
     seed: int,
     initial: list[float],
+    value: list[float] | None = None,
     threads: int | None = None,
 ) -> npt.NDArray[np.float64]: ...
+def learn_exact_decomposition(
+    world: dict[str, Any],
+    genome: list[float],
+    value: list[float],
+    *,
+    episodes: int,
+    aggregation: str,
+    trajectory: str,
+    max_chain: int,
+    gamma: float,
+    lam: float,
+    entropy_bonus: float,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
 def learn_exact(
     world: dict[str, Any],
     genome: list[float],

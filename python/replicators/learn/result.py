@@ -69,7 +69,11 @@ class LearnResult:
         logits as given, in NicheWorld's genome layout, for
         ``analytic.evaluate`` and ``evolve(initial=...)``.
     snapshots
-        ``{iteration: genomes}`` at the asked iterations (0 = before learning).
+        ``{iteration: genomes}`` at the asked iterations: the state each
+        learner plays that iteration with (0 = before learning).
+    values, value_snapshots
+        The value tables V(k, t) (learners, niches, longest episode): learned,
+        and at the snapshot iterations.
     world, config, seed
         What was run.
     bytes_per_learner
@@ -80,6 +84,8 @@ class LearnResult:
     history: pl.DataFrame
     genomes: np.ndarray
     snapshots: dict[int, np.ndarray]
+    values: np.ndarray
+    value_snapshots: dict[int, np.ndarray]
     world: NicheWorld
     config: dict[str, Any]
     seed: int

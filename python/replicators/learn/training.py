@@ -183,7 +183,8 @@ def learn(
     for j, name in enumerate(world.action_names):
         h[f"share_{name}"] = h.pop(f"share_{j}")
     return LearnResult(
-        history=pl.DataFrame(h), genomes=raw["genomes"], snapshots={int(i): g for i, g in raw["snapshots"]},
+        history=pl.DataFrame(h), genomes=raw["genomes"], snapshots={int(i): g for i, g, _ in raw["snapshots"]},
+        values=raw["values"], value_snapshots={int(i): x for i, _, x in raw["snapshots"]},
         world=world, config=args, seed=args["seed"], bytes_per_learner=raw["bytes_per_learner"],
     )
 
@@ -262,6 +263,8 @@ def sample_gradients(
     trajectory: str = "episode",
     max_chain: int = 4,
     entropy_bonus: float = 0.0,
+    value: Any = None,
+    parts: bool = False,
     seed: int = 0,
     threads: int | None = None,
 ) -> np.ndarray:
@@ -269,6 +272,10 @@ def sample_gradients(
     no update: (learners, niches, actions). The Monte Carlo side of
     ``analytic.expected_gradient``; the mean over learners estimates it, with
     standard errors from their spread.
+
+    With ``parts=True``: (learners, 3, niches, actions), the gradient and its
+    reward and value parts (GAE's split; ``analytic.expected_decomposition``),
+    from the value table ``value`` (niches, longest episode; default zeros).
 
     Examples
     --------
@@ -291,6 +298,20 @@ def sample_gradients(
         returns=v.choice("returns", returns, RETURNS), trajectory=v.choice("trajectory", trajectory, TRAJECTORIES),
         max_chain=int(v.law("max_chain", "max_chain", max_chain)),
         entropy_bonus=float(v.law("learn.entropy_bonus", "entropy_bonus", entropy_bonus)),
-        seed=v.seed("seed", seed), initial=row, threads=v.threads(threads),
+        seed=v.seed("seed", seed), initial=row, value=_value(world, value), threads=v.threads(threads),
     )
-    return np.asarray(out).reshape(learners, len(world.niches), len(world.actions))
+    out = np.asarray(out)
+    return out if parts else out[:, 0]
+
+
+def _value(world: NicheWorld, value: Any) -> list[float] | None:
+    """A value table V(k, t) as the core takes it (None: zeros)."""
+    if value is None:
+        return None
+    width = max(n.max_steps for n in world.niches)
+    arr = np.asarray(value, dtype=float)
+    if arr.shape != (len(world.niches), width):
+        raise ConfigError(f"value has shape {arr.shape}: expected ({len(world.niches)}, {width}) (niches, longest episode)")
+    if not np.all(np.isfinite(arr)):
+        raise invalid("value", "non-finite values", "finite values")
+    return arr.ravel().tolist()

@@ -98,6 +98,7 @@ fn config(
         kl_penalty,
         seed,
         initial: initial.unwrap_or_default(),
+        initial_value: Vec::new(),
         snapshots,
     })
 }
@@ -137,22 +138,26 @@ pub fn learn_run<'py>(
     .map_err(&err)?;
     let out = run_detached(py, threads, progress.as_ref(), |control| learn::learn(&w, &cfg, control))?;
     let width = w.genome_width();
+    let steps = w.niches.iter().map(|n| n.max_steps as usize).max().unwrap_or(1);
     let d = PyDict::new(py);
     d.set_item("history", table(py, out.history)?)?;
     d.set_item("genomes", PyArray1::from_vec(py, out.genomes).reshape([learners, width])?)?;
+    d.set_item("values", PyArray1::from_vec(py, out.values).reshape([learners, w.k(), steps])?)?;
     let snaps = PyList::empty(py);
-    for (it, genomes) in out.snapshots {
-        snaps.append((it, PyArray1::from_vec(py, genomes).reshape([learners, width])?))?;
+    for (it, genomes, values) in out.snapshots {
+        let g = PyArray1::from_vec(py, genomes).reshape([learners, width])?;
+        snaps.append((it, g, PyArray1::from_vec(py, values).reshape([learners, w.k(), steps])?))?;
     }
     d.set_item("snapshots", snaps)?;
     d.set_item("bytes_per_learner", out.bytes_per_learner)?;
     Ok(d)
 }
 
-/// One batch's first gradient per learner, [learners x (K x A)], without updating.
+/// One batch's first gradient and its reward and value parts per learner,
+/// [learners x 3 x K x A], without updating.
 #[pyfunction]
 #[pyo3(signature = (world, *, learners, episodes, advantage, aggregation, returns, trajectory, max_chain,
-    entropy_bonus, seed, initial, threads=None))]
+    entropy_bonus, seed, initial, value=None, threads=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn learn_gradients<'py>(
     py: Python<'py>,
@@ -167,18 +172,50 @@ pub fn learn_gradients<'py>(
     entropy_bonus: f64,
     seed: u64,
     initial: Vec<f64>,
+    value: Option<Vec<f64>>,
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let err = py_err(py);
     let w = world_from(py, world)?;
     let (pg, sgd) = (("policy_gradient".to_string(), vec![]), ("sgd".to_string(), vec![1.0]));
-    let cfg = config(
+    let mut cfg = config(
         learners, 1, episodes, &pg, &advantage, aggregation, returns, trajectory, max_chain, &sgd, entropy_bonus, 0.0, seed,
         Some(initial), vec![],
     )
     .map_err(&err)?;
+    cfg.initial_value = value.unwrap_or_default();
     let out = run_detached(py, threads, None, |control| learn::sample_gradients(&w, &cfg, control))?;
-    Ok(PyArray1::from_vec(py, out).reshape([learners, w.k() * w.a()])?.into_any())
+    Ok(PyArray1::from_vec(py, out).reshape([learners, 3, w.k(), w.a()])?.into_any())
+}
+
+/// The expected reward and value parts of a batch's first gradient with GAE
+/// (`learn::exact::expected_decomposition`): two [K x A] arrays.
+#[pyfunction]
+#[pyo3(signature = (world, genome, value, *, episodes, aggregation, trajectory, max_chain, gamma, lam, entropy_bonus))]
+#[allow(clippy::too_many_arguments)]
+pub fn learn_exact_decomposition<'py>(
+    py: Python<'py>,
+    world: &Bound<'py, PyDict>,
+    genome: Vec<f64>,
+    value: Vec<f64>,
+    episodes: u32,
+    aggregation: &str,
+    trajectory: &str,
+    max_chain: u32,
+    gamma: f64,
+    lam: f64,
+    entropy_bonus: f64,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let err = py_err(py);
+    let w = world_from(py, world)?;
+    let (pg, gae, sgd) = (("policy_gradient".to_string(), vec![]), ("gae".to_string(), vec![gamma, lam]), ("sgd".to_string(), vec![1.0]));
+    let cfg = config(
+        1, 1, episodes, &pg, &gae, aggregation, "sum", trajectory, max_chain, &sgd, entropy_bonus, 0.0, 0, None, vec![],
+    )
+    .map_err(&err)?;
+    let (r, v) = exact::expected_decomposition(&w, &genome, &cfg, &value).map_err(&err)?;
+    let shape = [w.k(), w.a()];
+    Ok((PyArray1::from_vec(py, r).reshape(shape)?.into_any(), PyArray1::from_vec(py, v).reshape(shape)?.into_any()))
 }
 
 /// The exact expectations of a batch of learners at one genome (`learn::exact::expected`).

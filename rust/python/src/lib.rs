@@ -27,7 +27,7 @@ mod _core {
     #[pymodule_export]
     use crate::egt::{egt_fixation, egt_fixation_mc, egt_population, egt_replicator, egt_replicator_map, egt_stationary};
     #[pymodule_export]
-    use crate::learn::{learn_exact, learn_gradients, learn_run};
+    use crate::learn::{learn_exact, learn_exact_decomposition, learn_gradients, learn_run};
     #[pymodule_export]
     use crate::machinery::{_busy_wait, law_violation, laws, names, thread_count};
     #[pymodule_export]

@@ -44,7 +44,10 @@ from ... import _validate as v
 from ...errors import ConfigError
 from .world import FITNESS, NicheWorld
 
-__all__ = ["Evaluation", "Pure", "LearnerExpectation", "evaluate", "best_pure", "pure_behaviours", "expected_gradient"]
+__all__ = [
+    "Evaluation", "Pure", "LearnerExpectation", "evaluate", "best_pure", "pure_behaviours", "expected_gradient",
+    "expected_decomposition",
+]
 
 
 @dataclass(frozen=True)
@@ -265,3 +268,50 @@ def expected_gradient(
         shares=np.asarray(out["shares"]), returns=np.asarray(out["returns"]), lengths=np.asarray(out["lengths"]),
         objective=float(out["objective"]), gradient=np.asarray(out["gradient"]),
     )
+
+
+def expected_decomposition(
+    world: NicheWorld,
+    genome: Any,
+    value: Any,
+    *,
+    gamma: float = 1.0,
+    lam: float = 0.95,
+    aggregation: str = "sum",
+    trajectory: str = "episode",
+    max_chain: int = 4,
+    episodes: int = 64,
+    entropy_bonus: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The expected reward and value parts (E g^R, E g^V), each (niches,
+    actions), of a batch's first policy gradient with GAE(gamma, lam)
+    advantages and value table ``value`` (niches, longest episode), under
+    ``sum`` or ``constant`` aggregation and summed returns (SPEC 4's
+    advantage decomposition: A^R_t = sum_l (gamma lam)^l r_{t+l}, A^V_t the
+    value terms). With lam = 1 the value part is 0 (its terms telescope to
+    -V(s_t)) and the reward part is the gradient.
+
+    Examples
+    --------
+    >>> import numpy as np, replicators as r
+    >>> w = r.NicheWorld.preset()
+    >>> er, ev = expected_decomposition(w, w.genome(), np.full((4, 20), 0.3), lam=1.0)
+    >>> bool(np.abs(ev).max() < 1e-12)
+    True
+    """
+    arr = np.asarray(genome, dtype=float)
+    if arr.shape != (world.genome_width,):
+        raise ConfigError(f"genome has shape {arr.shape}: expected ({world.genome_width},)")
+    width = max(n.max_steps for n in world.niches)
+    table = np.asarray(value, dtype=float)
+    if table.shape != (len(world.niches), width):
+        raise ConfigError(f"value has shape {table.shape}: expected ({len(world.niches)}, {width})")
+    r, vv = _core.learn_exact_decomposition(
+        world._tables(), arr.tolist(), table.ravel().tolist(), episodes=int(v.law("episodes", "episodes", episodes)),
+        aggregation=v.choice("aggregation", aggregation, ("sum", "constant")),
+        trajectory=v.choice("trajectory", trajectory, _core.names("learn.trajectory")),
+        max_chain=int(v.law("max_chain", "max_chain", max_chain)), gamma=float(v.law("advantage.gamma", "gamma", gamma)),
+        lam=float(v.law("advantage.lam", "lam", lam)),
+        entropy_bonus=float(v.law("learn.entropy_bonus", "entropy_bonus", entropy_bonus)),
+    )
+    return np.asarray(r), np.asarray(vv)

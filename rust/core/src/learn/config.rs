@@ -141,6 +141,9 @@ pub struct Config {
     pub seed: u64,
     /// Initial genomes (NicheWorld's layout): empty (all zeros), one row or one per learner.
     pub initial: Vec<f64>,
+    /// Initial value table V(k, t), [K x width] (width: the longest episode),
+    /// shared by every learner: empty means all zeros.
+    pub initial_value: Vec<f64>,
     /// Iterations after which every learner's genome is kept (0 = before learning).
     pub snapshots: Vec<u64>,
 }
@@ -165,6 +168,7 @@ impl Config {
             kl_penalty: 0.0,
             seed: 0,
             initial: Vec::new(),
+            initial_value: Vec::new(),
             snapshots: Vec::new(),
         }
     }

@@ -24,7 +24,7 @@
 //! large-batch limit E[(c_j - pi_j L)(G - b)] / E[L].
 
 use super::batch::niche_counts;
-use super::config::{Aggregation, Config, Returns};
+use super::config::{Advantage, Aggregation, Config, Returns};
 use super::policy::Policy;
 use crate::error::{Error, Result};
 use crate::niche::{genome, World};
@@ -50,19 +50,7 @@ pub fn moments(world: &World, k: usize, pi: &[f64], skill: f64, shaping: &[f64],
     let patience = world.niches[k].patience;
     let chain = chain as usize;
     let longest = cap * chain;
-    // The outcomes of each action: (probability, reward, ended, follow-up chance).
-    let mut outcomes: Vec<Vec<(f64, f64, bool, f64)>> = Vec::with_capacity(a);
-    for (j, act) in world.actions.iter().enumerate() {
-        let o = world.outcome(k, j);
-        let r = |x: f64| x + shaping[j];
-        outcomes.push(if act.reroute {
-            vec![(1.0, r(o.proxy), true, 0.0)]
-        } else if act.skilled {
-            vec![(skill, r(o.proxy), act.ends, if act.ends { o.follow_up } else { 0.0 }), (1.0 - skill, r(o.fail_proxy), act.fail_ends, 0.0)]
-        } else {
-            vec![(1.0, r(o.proxy), act.ends, if act.ends { o.follow_up } else { 0.0 })]
-        });
-    }
+    let outcomes = outcomes(world, k, skill, shaping);
     let width = 2 + 2 * a;
     let state = |t: usize, e: usize| (t * chain + e) * width;
     let mut cur = vec![0.0; cap * chain * width];
@@ -189,6 +177,134 @@ impl Moments {
     }
 }
 
+/// The expected reward and value parts of the first policy gradient of one
+/// trajectory of niche `k` with GAE(`gamma`, `lambda`) advantages and value
+/// table `value` (V(k, t), t = 0..max_steps): E[sum_t d log pi(a_t) A^X_t]
+/// for X = R (A^R_t = sum_l (gamma lambda)^l r_{t+l}) and X = V (the value
+/// terms), each [A], for `Sum` aggregation (the per-trajectory estimator).
+///
+/// Both advantages are discounted future sums of a per-step quantity (the
+/// reward; gamma V(next) - V(now)), so a backward pass over (step in the
+/// episode, episode in the chain) gives their expectation from each state,
+/// and a forward pass the chance of reaching it.
+#[allow(clippy::too_many_arguments)]
+pub fn decomposition(
+    world: &World,
+    k: usize,
+    pi: &[f64],
+    skill: f64,
+    shaping: &[f64],
+    chain: u32,
+    gamma: f64,
+    lambda: f64,
+    value: &[f64],
+) -> (Vec<f64>, Vec<f64>) {
+    let a = world.a();
+    let cap = world.niches[k].max_steps as usize;
+    let patience = world.niches[k].patience;
+    let chain = chain as usize;
+    let rho = gamma * lambda;
+    let outcomes = outcomes(world, k, skill, shaping);
+    // Where a step's outcome leads: (continue, follow-up) chances.
+    let next = |t: usize, e: usize, ended: bool, follow: f64| -> (f64, f64) {
+        if ended {
+            (0.0, if e + 1 < chain { follow } else { 0.0 })
+        } else if t + 1 < cap {
+            (patience, 0.0)
+        } else {
+            (0.0, 0.0)
+        }
+    };
+    let at = |t: usize, e: usize| t * chain + e;
+    // Backward: W[X](t, e) = E[sum_l rho^l q^X_{t+l} | at (t, e)]; G[X](t, e, a) the same given a_t = a.
+    let mut w = [vec![0.0; cap * chain], vec![0.0; cap * chain]];
+    let mut g = [vec![0.0; cap * chain * a], vec![0.0; cap * chain * a]];
+    for e in (0..chain).rev() {
+        for t in (0..cap).rev() {
+            let v_now = value[t];
+            let (mut wr, mut wv) = (0.0, 0.0);
+            for j in 0..a {
+                let (mut gr, mut gv) = (0.0, 0.0);
+                for &(q, r, ended, follow) in &outcomes[j] {
+                    let (go_on, fu) = next(t, e, ended, follow);
+                    let v_next = go_on * (if t + 1 < cap { value[t + 1] } else { 0.0 }) + fu * value[0];
+                    let w_next = |x: &Vec<f64>| {
+                        go_on * (if t + 1 < cap { x[at(t + 1, e)] } else { 0.0 }) + fu * (if e + 1 < chain { x[at(0, e + 1)] } else { 0.0 })
+                    };
+                    gr += q * (r + rho * w_next(&w[0]));
+                    gv += q * (gamma * v_next - v_now + rho * w_next(&w[1]));
+                }
+                g[0][at(t, e) * a + j] = gr;
+                g[1][at(t, e) * a + j] = gv;
+                wr += pi[j] * gr;
+                wv += pi[j] * gv;
+            }
+            w[0][at(t, e)] = wr;
+            w[1][at(t, e)] = wv;
+        }
+    }
+    // Forward: the chance of reaching (t, e).
+    let mut reach = vec![0.0; cap * chain];
+    reach[at(0, 0)] = 1.0;
+    for e in 0..chain {
+        for t in 0..cap {
+            let p = reach[at(t, e)];
+            if p == 0.0 {
+                continue;
+            }
+            for j in 0..a {
+                for &(q, _, ended, follow) in &outcomes[j] {
+                    let (go_on, fu) = next(t, e, ended, follow);
+                    let m = p * pi[j] * q;
+                    if go_on > 0.0 {
+                        reach[at(t + 1, e)] += m * go_on;
+                    }
+                    if fu > 0.0 {
+                        reach[at(0, e + 1)] += m * fu;
+                    }
+                }
+            }
+        }
+    }
+    // E[score . F] = sum over states of reach x sum_a pi_a ([a = j] - pi_j) G(a).
+    let mut out = [vec![0.0; a], vec![0.0; a]];
+    for s in 0..cap * chain {
+        if reach[s] == 0.0 {
+            continue;
+        }
+        for x in 0..2 {
+            let gs = &g[x][s * a..(s + 1) * a];
+            let mean: f64 = (0..a).map(|j| pi[j] * gs[j]).sum();
+            for j in 0..a {
+                out[x][j] += reach[s] * pi[j] * (gs[j] - mean);
+            }
+        }
+    }
+    let [r, v] = out;
+    (r, v)
+}
+
+/// The outcomes of each action in niche `k`: (probability, reward, ended,
+/// follow-up chance), rewards shaped per action.
+fn outcomes(world: &World, k: usize, skill: f64, shaping: &[f64]) -> Vec<Vec<(f64, f64, bool, f64)>> {
+    world
+        .actions
+        .iter()
+        .enumerate()
+        .map(|(j, act)| {
+            let o = world.outcome(k, j);
+            let r = |x: f64| x + shaping[j];
+            if act.reroute {
+                vec![(1.0, r(o.proxy), true, 0.0)]
+            } else if act.skilled {
+                vec![(skill, r(o.proxy), act.ends, if act.ends { o.follow_up } else { 0.0 }), (1.0 - skill, r(o.fail_proxy), act.fail_ends, 0.0)]
+            } else {
+                vec![(1.0, r(o.proxy), act.ends, if act.ends { o.follow_up } else { 0.0 })]
+            }
+        })
+        .collect()
+}
+
 /// What a batch of a config's learners, all at `genome`, gives in expectation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expected {
@@ -255,6 +371,48 @@ pub fn expected(world: &World, genome_row: &[f64], cfg: &Config, baseline: &[f64
     Ok(out)
 }
 
+/// The expected reward and value parts of a batch's first gradient ([K x A]
+/// each) for learners of `cfg` (GAE advantages; `Sum` or `Constant`
+/// aggregation) at `genome` with value table `value` ([K x width], width the
+/// longest episode).
+pub fn expected_decomposition(world: &World, genome_row: &[f64], cfg: &Config, value: &[f64]) -> Result<(Vec<f64>, Vec<f64>)> {
+    world.validate()?;
+    cfg.validate()?;
+    let (k, a) = (world.k(), world.a());
+    let Advantage::Gae { gamma, lambda } = cfg.advantage else {
+        return Err(Error::invalid("advantage", "not GAE", "GAE: the split is of GAE's advantages"));
+    };
+    let width = world.niches.iter().map(|n| n.max_steps as usize).max().unwrap_or(1);
+    if genome_row.len() != world.genome_width() || value.len() != k * width {
+        return Err(Error::shape("genome, value", format!("expected {} genes and {k} x {width} values", world.genome_width())));
+    }
+    if let Some(bad) = genome_row.iter().chain(value).find(|g| !g.is_finite()) {
+        return Err(Error::invalid("genome, value", bad, "finite numbers"));
+    }
+    let scale = match cfg.aggregation {
+        Aggregation::Sum => 1.0,
+        Aggregation::Constant => 1.0 / (cfg.chain() as usize * width) as f64,
+        _ => return Err(Error::invalid("aggregation", "a length-dependent one", "sum or constant")),
+    };
+    let policy = Policy::of(&genome_row[..k * a], a);
+    let mut shaping = Vec::new();
+    policy.shaping(&policy, cfg.entropy_bonus, cfg.kl_penalty, &mut shaping);
+    let weights = genome::skill_weights(world, genome_row);
+    let counts = niche_counts(&world.demand_shares(), cfg.episodes);
+    let (mut gr, mut gv) = (Vec::with_capacity(k * a), Vec::with_capacity(k * a));
+    for kk in 0..k {
+        let share = scale * counts[kk] as f64 / cfg.episodes as f64;
+        let pi = &policy.p[kk * a..(kk + 1) * a];
+        let (r, v) = decomposition(
+            world, kk, pi, genome::skill(world, weights[kk]), &shaping[kk * a..(kk + 1) * a], cfg.chain(), gamma, lambda,
+            &value[kk * width..(kk + 1) * width],
+        );
+        gr.extend(r.iter().map(|x| share * x));
+        gv.extend(v.iter().map(|x| share * x));
+    }
+    Ok((gr, gv))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,6 +420,25 @@ mod tests {
 
     fn pi() -> Vec<f64> {
         vec![0.3, 0.25, 0.2, 0.15, 0.1]
+    }
+
+    #[test]
+    fn with_lambda_one_the_value_part_vanishes_and_the_reward_part_is_the_gradient() {
+        // A^V telescopes to -V(s_t), which a_t cannot change; A^R is the
+        // reward to go, whose score-weighted sum is the gradient of E[G].
+        let w = World::assistant();
+        let value: Vec<f64> = (0..20).map(|t| 0.3 - 0.07 * t as f64).collect();
+        for chain in [1, 3] {
+            let (r, v) = decomposition(&w, 0, &pi(), 0.55, &[0.0; 5], chain, 1.0, 1.0, &value);
+            let grad = moments(&w, 0, &pi(), 0.55, &[0.0; 5], chain).estimator(&pi(), Returns::Sum, 0.0, |_| 1.0);
+            for j in 0..5 {
+                assert!(v[j].abs() < 1e-12, "{v:?}");
+                assert!((r[j] - grad[j]).abs() < 1e-12, "{r:?} vs {grad:?}");
+            }
+        }
+        // With lambda < 1 the value head carries part of the gradient.
+        let (_, v) = decomposition(&w, 0, &pi(), 0.55, &[0.0; 5], 1, 1.0, 0.5, &value);
+        assert!(v.iter().any(|x| x.abs() > 1e-3));
     }
 
     #[test]

@@ -66,8 +66,11 @@ pub struct Output {
     pub history: Table,
     /// The learned genomes, [learners x genome_width] (skill logits as given).
     pub genomes: Vec<f64>,
-    /// (iteration, genomes) at the asked iterations.
-    pub snapshots: Vec<(u64, Vec<f64>)>,
+    /// (iteration, genomes, value tables [learners x K x width]) at the
+    /// asked iterations: the state each learner plays that iteration with.
+    pub snapshots: Vec<(u64, Vec<f64>, Vec<f64>)>,
+    /// The learned value tables, [learners x K x width].
+    pub values: Vec<f64>,
     /// Bytes of a learner's state (parameters, optimizer moments, value
     /// table, references), not counting the per-thread batch buffers.
     pub bytes_per_learner: f64,
@@ -220,6 +223,14 @@ fn learners(ctx: &Context<'_>) -> Result<Vec<Learner>> {
         return Err(Error::invalid("initial", bad, "finite genes"));
     }
     let n_rows = rows.len() / width;
+    let value = match cfg.initial_value.len() {
+        0 => vec![0.0; k * ctx.width],
+        len if len == k * ctx.width => cfg.initial_value.clone(),
+        len => return Err(Error::shape("initial_value", format!("expected {k} x {} values, got {len}", ctx.width))),
+    };
+    if let Some(bad) = value.iter().find(|x| !x.is_finite()) {
+        return Err(Error::invalid("initial_value", bad, "finite values"));
+    }
     Ok((0..cfg.learners)
         .map(|i| {
             let g = &rows[(i % n_rows) * width..(i % n_rows + 1) * width];
@@ -234,7 +245,7 @@ fn learners(ctx: &Context<'_>) -> Result<Vec<Learner>> {
                 params: Params {
                     opt_logits: State::new(logits.len()),
                     opt_value: State::new(k * ctx.width),
-                    value: vec![0.0; k * ctx.width],
+                    value: value.clone(),
                     logits,
                 },
             }
@@ -244,6 +255,10 @@ fn learners(ctx: &Context<'_>) -> Result<Vec<Learner>> {
 
 fn genomes(learners: &[Learner]) -> Vec<f64> {
     learners.iter().flat_map(|l| l.genome()).collect()
+}
+
+fn values(learners: &[Learner]) -> Vec<f64> {
+    learners.iter().flat_map(|l| l.params.value.iter().cloned()).collect()
 }
 
 /// Learners per unit of interruptible work.
@@ -261,7 +276,7 @@ pub fn learn(world: &World, cfg: &Config, control: &Control) -> Result<Output> {
     for it in 0..cfg.iterations {
         control.checkpoint()?;
         if cfg.snapshots.contains(&it) {
-            snapshots.push((it, genomes(&learners)));
+            snapshots.push((it, genomes(&learners), values(&learners)));
         }
         // Blocks of learners, so that Ctrl-C is seen within a fraction of a
         // second however large an iteration is.
@@ -275,29 +290,32 @@ pub fn learn(world: &World, cfg: &Config, control: &Control) -> Result<Output> {
         control.advance(1);
     }
     if cfg.snapshots.contains(&cfg.iterations) {
-        snapshots.push((cfg.iterations, genomes(&learners)));
+        snapshots.push((cfg.iterations, genomes(&learners), values(&learners)));
     }
     let bytes = learners.iter().map(Learner::bytes).sum::<usize>() as f64 / cfg.learners as f64;
-    Ok(Output { history, genomes: genomes(&learners), snapshots, bytes_per_learner: bytes })
+    Ok(Output { history, genomes: genomes(&learners), snapshots, values: values(&learners), bytes_per_learner: bytes })
 }
 
 /// The first-epoch policy gradient (`update::first_gradient`) of one batch
-/// per learner, all starting from the config's initial genomes, without
-/// updating: [learners x (K x A)]. The Monte Carlo side of SPEC 4's exact
-/// checks (`super::exact`).
+/// per learner, all starting from the config's initial genomes (and value
+/// table), without updating, with its reward and value parts:
+/// [learners x 3 x (K x A)]. The Monte Carlo side of SPEC 4's exact checks
+/// (`super::exact`).
 pub fn sample_gradients(world: &World, cfg: &Config, control: &Control) -> Result<Vec<f64>> {
     let ctx = context(world, cfg)?;
     let learners = learners(&ctx)?;
     let ka = world.k() * world.a();
-    let mut out = vec![0.0; cfg.learners * ka];
-    for (b, (chunk, block)) in out.chunks_mut(BLOCK * ka).zip(learners.chunks(BLOCK)).enumerate() {
+    let mut out = vec![0.0; cfg.learners * 3 * ka];
+    for (b, (chunk, block)) in out.chunks_mut(BLOCK * 3 * ka).zip(learners.chunks(BLOCK)).enumerate() {
         control.checkpoint()?;
-        chunk.par_chunks_mut(ka).zip(block.par_iter()).enumerate().for_each_init(Scratch::default, |s, (j, (g, learner))| {
+        chunk.par_chunks_mut(3 * ka).zip(block.par_iter()).enumerate().for_each_init(Scratch::default, |s, (j, (g, learner))| {
             let mut rng = rng::stream(cfg.seed, &[domain::LEARN, 0, (b * BLOCK + j) as u64]);
             ctx.play(learner, &mut rng, s);
             let old = std::mem::take(&mut s.policy);
             update::first_gradient(cfg, &s.batch, &s.adv, &old, ctx.l_max, &mut s.update);
-            g.copy_from_slice(s.update.gradient());
+            for (out, part) in g.chunks_mut(ka).zip(s.update.gradients()) {
+                out.copy_from_slice(part);
+            }
             s.policy = old;
         });
     }

@@ -112,10 +112,10 @@ fn dot(x: &[f64], y: &[f64]) -> f64 {
 }
 
 impl Scratch {
-    /// The first gradient of the last `first_gradient` or `update` ([K x A],
-    /// the ascent direction of the aggregated objective).
-    pub fn gradient(&self) -> &[f64] {
-        &self.g[0]
+    /// The first gradient of the last `first_gradient` or `update` and its
+    /// reward and value parts ([K x A] each, ascent directions).
+    pub fn gradients(&self) -> &[Vec<f64>; 3] {
+        &self.g
     }
 }
 
