@@ -14,6 +14,7 @@ experiment takes size knobs (``population``, ``generations``, ``seeds``,
 - ``connect4_pressure``: Connect Four knockout pressure x fitness.
 - ``loss_aggregation``: learners' loss aggregation x returns x trajectory (x advantage).
 - ``length_bias``: whether GRPO's 1/|o| lengthens wrong answers (Dr. GRPO).
+- ``value_head``: the value head's share of the policy gradient, by reward kind and lambda.
 
 Each experiment is a module named like the function that runs it, and the
 module is callable (``replicators._callable``): ``experiments.sum_vs_rate(...)``
@@ -27,12 +28,12 @@ Examples
 ('sum_vs_rate', ('fitness', 'pressure'))
 """
 
-from . import connect4_pressure, goodhart, length_bias, loss_aggregation, phase_diagram, sum_vs_rate, tradeoff
+from . import connect4_pressure, goodhart, length_bias, loss_aggregation, phase_diagram, sum_vs_rate, tradeoff, value_head
 from .runner import Sizes, SweepResult, sweep
 
 #: Every ready experiment's function by name (``replicators sweep`` reads ``experiment`` from here).
 EXPERIMENTS = {m.run.__name__: m.run for m in (sum_vs_rate, phase_diagram, tradeoff, goodhart, connect4_pressure,
-                                                loss_aggregation, length_bias)}
+                                                loss_aggregation, length_bias, value_head)}
 
 __all__ = ["EXPERIMENTS", "sweep", "Sizes", "SweepResult", "sum_vs_rate", "phase_diagram", "tradeoff", "goodhart",
-           "connect4_pressure", "loss_aggregation", "length_bias"]
+           "connect4_pressure", "loss_aggregation", "length_bias", "value_head"]

@@ -185,7 +185,10 @@ class SweepResult:
         cells = self.cells if metrics is None else self.cells.filter(pl.col("metric").is_in(list(metrics)))
         order = list(dict.fromkeys(cells["metric"].to_list())) if metrics is None else list(metrics)
         index = list(self.dims)
-        out = cells.select(*index, "n").unique(maintain_order=True) if index else cells.select("n").head(1)
+        # A cell's seeds: the most any of its measures has (a measure with no
+        # value in a cell, e.g. an exact share left empty, has n = 0).
+        out = (cells.group_by(index, maintain_order=True).agg(pl.col("n").max()) if index
+               else cells.select(pl.col("n").max()))
         for m in order:
             part = cells.filter(pl.col("metric") == m).select(
                 *index, pl.col("mean").alias(m), pl.col("low").alias(f"{m}_low"), pl.col("high").alias(f"{m}_high")
