@@ -43,6 +43,8 @@ Runner = Callable[[argparse.Namespace], int]
 
 #: Demo sizes: about a minute on 2 cores (see README).
 DEMO = {"population": 2000, "generations": 300, "seeds": 5}
+#: The demo's learner grid: learners per run and iterations.
+DEMO_LEARN = {"learners": 16, "iterations": 150}
 
 
 def _bar(total: int, label: str, enabled: bool, unit: str = "gen") -> tuple[Callable[[int], object] | None, Any]:
@@ -263,20 +265,24 @@ def _report(parser: argparse.ArgumentParser) -> Runner:
 
 def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["population"],
              generations: int = DEMO["generations"], seeds: int = DEMO["seeds"], seed: int = 0,
-             threads: int | None = None, progress: bool = True, png: bool = True, echo: bool = True) -> Any:
-    """The sum_vs_rate demo: run, write Parquet and the report, print the headline.
+             threads: int | None = None, progress: bool = True, png: bool = True, echo: bool = True,
+             learn_iterations: int = DEMO_LEARN["iterations"]) -> Any:
+    """The sum_vs_rate demo, with a section on learners (``loss_aggregation``,
+    ``learn_iterations`` iterations): run, write Parquet and the report,
+    print the headline.
 
-    Returns the ``SweepResult``.
+    Returns the ``SweepResult`` of sum_vs_rate.
 
     Examples
     --------
     >>> import tempfile
     >>> res = run_demo(tempfile.mkdtemp(), population=40, generations=3, seeds=2, progress=False,
-    ...                png=False, echo=False)
+    ...                png=False, echo=False, learn_iterations=2)
     >>> res.per_run.height  # 3 fitness modes x 5 pressures x 2 seeds
     30
     """
     from .io.config import SweepConfig
+    from .experiments.learner_reports import add_loss_aggregation, loss_aggregation_findings
     from .experiments.reports import SUMMARY, build_report, sum_vs_rate_findings
     from .io import atomic_write_text
 
@@ -285,11 +291,20 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
     config = SweepConfig(experiment="sum_vs_rate", kwargs={
         "population": population, "generations": generations, "seeds": seeds, "seed": seed, "threads": threads})
     result = config.run(progress=progress)
+    # Training instead of selection: the learners' aggregation x returns grid, small.
+    learners = SweepConfig(experiment="loss_aggregation", kwargs={
+        "trajectories": ("episode",), "learners": DEMO_LEARN["learners"], "iterations": learn_iterations,
+        "seeds": seeds, "seed": seed, "threads": threads})
+    learned = learners.run(progress=progress)
     ran = time.perf_counter() - start
     result.write(out)
+    learned.write(out / "loss_aggregation")
     # `replicators sweep <out>/sweep.toml` runs the same grid and seeds again.
     atomic_write_text(out / "sweep.toml", config.to_toml())
-    index = build_report(result).write(out, png=png)
+    atomic_write_text(out / "loss_aggregation" / "sweep.toml", learners.to_toml())
+    report = build_report(result)
+    add_loss_aggregation(report, learned, heading="Training instead of selecting: loss aggregation and returns")
+    index = report.write(out, png=png)
     total = time.perf_counter() - start
     if echo:
         print(f"sum_vs_rate on the assistant preset: population {population}, {generations} generations, "
@@ -297,6 +312,9 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
         print("mean [95% interval over seeds] of each run's last 20% of generations:")
         _print_table(result.headline(list(SUMMARY), digits=2))
         for line in sum_vs_rate_findings(result):
+            print("- " + line)
+        print("learners (PPO) trained on the same world:")
+        for line in loss_aggregation_findings(learned):
             print("- " + line)
         print(f"report: {index.resolve()}")
     return result

@@ -15,6 +15,7 @@ experiment takes size knobs (``population``, ``generations``, ``seeds``,
 - ``loss_aggregation``: learners' loss aggregation x returns x trajectory (x advantage).
 - ``length_bias``: whether GRPO's 1/|o| lengthens wrong answers (Dr. GRPO).
 - ``value_head``: the value head's share of the policy gradient, by reward kind and lambda.
+- ``overoptimization``: learners' and best-of-n's gold vs sqrt(KL), by capacity, with Gao et al.'s fits.
 
 Each experiment is a module named like the function that runs it, and the
 module is callable (``replicators._callable``): ``experiments.sum_vs_rate(...)``
@@ -28,12 +29,16 @@ Examples
 ('sum_vs_rate', ('fitness', 'pressure'))
 """
 
-from . import connect4_pressure, goodhart, length_bias, loss_aggregation, phase_diagram, sum_vs_rate, tradeoff, value_head
+from . import (
+    connect4_pressure, goodhart, length_bias, loss_aggregation, overoptimization, phase_diagram, sum_vs_rate, tradeoff,
+    value_head,
+)
 from .runner import Sizes, SweepResult, sweep
 
 #: Every ready experiment's function by name (``replicators sweep`` reads ``experiment`` from here).
 EXPERIMENTS = {m.run.__name__: m.run for m in (sum_vs_rate, phase_diagram, tradeoff, goodhart, connect4_pressure,
-                                                loss_aggregation, length_bias, value_head)}
+                                                loss_aggregation, length_bias, value_head, overoptimization)}
 
 __all__ = ["EXPERIMENTS", "sweep", "Sizes", "SweepResult", "sum_vs_rate", "phase_diagram", "tradeoff", "goodhart",
-           "connect4_pressure", "loss_aggregation", "length_bias", "value_head"]
+           "connect4_pressure", "loss_aggregation", "length_bias", "value_head",
+           "overoptimization"]

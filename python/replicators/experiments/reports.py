@@ -22,6 +22,7 @@ import polars as pl
 
 from .. import charts
 from ..io.report import Report
+from . import learner_reports
 from .goodhart import curve
 from .niche_runs import HEADLINE, LABELS
 from .phase_diagram import divergence
@@ -181,6 +182,10 @@ def connect4_pressure_report(res: SweepResult) -> Report:
 
 
 REPORTS: dict[str, Callable[[SweepResult], Report]] = {
+    "loss_aggregation": learner_reports.loss_aggregation_report,
+    "length_bias": learner_reports.length_bias_report,
+    "value_head": learner_reports.value_head_report,
+    "overoptimization": learner_reports.overoptimization_report,
     "connect4_pressure": connect4_pressure_report,
     "sum_vs_rate": sum_vs_rate_report,
     "phase_diagram": phase_diagram_report,

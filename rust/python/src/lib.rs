@@ -33,7 +33,7 @@ mod _core {
     #[pymodule_export]
     use crate::niche::{
         niche_behaviour_names, niche_behaviours, niche_evaluate, niche_evaluate_genome, niche_evolve, niche_limit,
-        niche_preset, niche_presets, niche_traits, niche_validate,
+        niche_preset, niche_proxy_distribution, niche_presets, niche_traits, niche_validate,
     };
 
     #[pymodule_init]

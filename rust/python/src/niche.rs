@@ -186,6 +186,20 @@ pub fn niche_evaluate<'py>(py: Python<'py>, world: &Bound<'py, PyDict>, niche: u
     evaluation(py, analytic::evaluate(&w, niche, &policy, skill).map_err(py_err(py))?)
 }
 
+/// The exact distribution of an episode's summed proxy for a genome in a
+/// niche: (proxy levels, their probabilities, E[gold | level]).
+#[pyfunction]
+pub fn niche_proxy_distribution(py: Python<'_>, world: &Bound<'_, PyDict>, niche: usize, genome: Vec<f64>) -> PyResult<(Vec<f64>, Vec<f64>, Vec<f64>)> {
+    let err = py_err(py);
+    let w = world_from(py, world)?;
+    analytic::evaluate_genome(&w, &genome, niche).map_err(&err)?;
+    let mut pi = vec![0.0; w.a()];
+    genome::policy(&w, &genome, niche, &mut pi);
+    let skill = genome::skill(&w, genome::skill_weights(&w, &genome)[niche]);
+    let d = analytic::proxy_distribution(&w, niche, &pi, skill);
+    Ok((d.iter().map(|x| x.0).collect(), d.iter().map(|x| x.1).collect(), d.iter().map(|x| x.2).collect()))
+}
+
 /// Exact expectations of a genome (logits) in a niche.
 #[pyfunction]
 pub fn niche_evaluate_genome<'py>(py: Python<'py>, world: &Bound<'py, PyDict>, niche: usize, genome: Vec<f64>) -> PyResult<Bound<'py, PyDict>> {

@@ -46,7 +46,7 @@ from .world import FITNESS, NicheWorld
 
 __all__ = [
     "Evaluation", "Pure", "LearnerExpectation", "evaluate", "best_pure", "pure_behaviours", "expected_gradient",
-    "expected_decomposition",
+    "expected_decomposition", "best_of_n", "trajectory_kl",
 ]
 
 
@@ -315,3 +315,78 @@ def expected_decomposition(
         entropy_bonus=float(v.law("learn.entropy_bonus", "entropy_bonus", entropy_bonus)),
     )
     return np.asarray(r), np.asarray(vv)
+
+
+def best_of_n(world: NicheWorld, genome: Any, n: Any) -> pl.DataFrame:
+    """Best-of-n selection on one episode's proxy, exactly (SPEC 4, Gao et al. 2022).
+
+    For each n: draw n episodes from the genome's policy for one request and
+    keep the one with the most proxy, ties broken uniformly. With levels r_i
+    of an episode's summed proxy (probabilities P_i, cumulative F_i), the
+    kept episode's level has probability Q_i = F_i^n - F_{i-1}^n and, within
+    a level, the policy's own distribution, so KL(best-of-n || policy) =
+    sum_i Q_i ln(Q_i / P_i) (at most ln n - (n - 1) / n, equal without
+    ties). Returns one row per n: ``n``, ``kl`` and ``sqrt_kl``, ``proxy``
+    and ``gold`` per episode (demand-weighted over niches, like the
+    learners' KL).
+
+    Examples
+    --------
+    >>> import math, replicators as r
+    >>> t = best_of_n(r.NicheWorld.preset(), r.NicheWorld.preset().genome(), [1, 4, 16])
+    >>> t["kl"][0], bool(t["kl"][2] <= math.log(16) - 15 / 16)
+    (0.0, True)
+    """
+    import math
+
+    arr = np.asarray(genome, dtype=float)
+    if arr.shape != (world.genome_width,):
+        raise ConfigError(f"genome has shape {arr.shape}: expected ({world.genome_width},)")
+    ns = [v.integer("n", x, 1) for x in np.atleast_1d(n).tolist()]
+    total = sum(x.demand for x in world.niches)
+    tables = world._tables()
+    rows = {m: {"kl": 0.0, "proxy": 0.0, "gold": 0.0} for m in ns}
+    for k, niche in enumerate(world.niches):
+        levels, probs, golds = (np.asarray(x) for x in _core.niche_proxy_distribution(tables, k, arr.tolist()))
+        cum = np.cumsum(probs)
+        cum[-1] = 1.0
+        below = np.concatenate([[0.0], cum[:-1]])
+        d = niche.demand / total
+        for m in ns:
+            q = probs if m == 1 else cum**m - below**m
+            kl = float(np.sum(np.where(q > 0, q * np.log(np.where(q > 0, q, 1.0) / probs), 0.0)))
+            rows[m]["kl"] += d * max(kl, 0.0)
+            rows[m]["proxy"] += d * float(q @ levels)
+            rows[m]["gold"] += d * float(q @ golds)
+    out = pl.DataFrame([{"n": m, **x} for m, x in rows.items()])
+    return out.with_columns(sqrt_kl=pl.col("kl").sqrt()).select("n", "kl", "sqrt_kl", "proxy", "gold")
+
+
+def trajectory_kl(world: NicheWorld, genome: Any, reference: Any) -> float:
+    """KL(genome || reference) over whole episodes, demand-weighted: for
+    stationary policies it is E[L] x KL(pi(.|k) || pi_ref(.|k)) per niche (an
+    episode's actions are i.i.d. draws, its other outcomes the same law), the
+    sequence-level KL that Gao et al.'s curves are drawn against.
+
+    Examples
+    --------
+    >>> import replicators as r
+    >>> w = r.NicheWorld.preset()
+    >>> trajectory_kl(w, w.genome(), w.genome())
+    0.0
+    """
+    g, ref = np.asarray(genome, dtype=float), np.asarray(reference, dtype=float)
+    k, a = len(world.niches), len(world.actions)
+    total = sum(x.demand for x in world.niches)
+
+    def probs(x: np.ndarray) -> np.ndarray:
+        z = x[: k * a].reshape(k, a)
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        return z / z.sum(axis=1, keepdims=True)
+
+    p, q = probs(g), probs(ref)
+    out = 0.0
+    for kk, niche in enumerate(world.niches):
+        step = float(np.sum(np.where(p[kk] > 0, p[kk] * np.log(np.where(p[kk] > 0, p[kk], 1.0) / q[kk]), 0.0)))
+        out += niche.demand / total * evaluate(world, g, kk).length * max(step, 0.0)
+    return out

@@ -130,6 +130,68 @@ pub fn chain(world: &World, k: usize, pi: &[f64], skill: f64) -> Evaluation {
     }
 }
 
+/// The exact distribution of one episode's summed proxy in niche `k`:
+/// (proxy, probability, E[gold | proxy]) for every value it can take, in
+/// increasing proxy (values within 1e-9 merged). Best-of-n selection picks
+/// on this distribution (its KL from the policy is over these levels, ties
+/// broken uniformly: `replicators.analytic.best_of_n`).
+pub fn proxy_distribution(world: &World, k: usize, pi: &[f64], skill: f64) -> Vec<(f64, f64, f64)> {
+    use std::collections::BTreeMap;
+    let key = |x: f64| (x * 1e9).round() as i64;
+    let cap = world.niches[k].max_steps;
+    let patience = world.niches[k].patience;
+    // Outcomes of each action: (probability, proxy, gold, ends).
+    let outcomes: Vec<Vec<(f64, f64, f64, bool)>> = world
+        .actions
+        .iter()
+        .enumerate()
+        .map(|(j, act)| {
+            let o = world.outcome(k, j);
+            if act.reroute {
+                vec![(1.0, o.proxy, o.gold, true)]
+            } else if act.skilled {
+                vec![(skill, o.proxy, o.gold, act.ends), (1.0 - skill, o.fail_proxy, o.fail_gold, act.fail_ends)]
+            } else {
+                vec![(1.0, o.proxy, o.gold, act.ends)]
+            }
+        })
+        .collect();
+    // Alive paths by proxy so far: (probability, E[gold; path]).
+    let mut alive: BTreeMap<i64, (f64, f64, f64)> = BTreeMap::new();
+    alive.insert(0, (0.0, 1.0, 0.0));
+    let mut done: BTreeMap<i64, (f64, f64, f64)> = BTreeMap::new();
+    let add = |m: &mut BTreeMap<i64, (f64, f64, f64)>, proxy: f64, p: f64, g: f64| {
+        let e = m.entry(key(proxy)).or_insert((proxy, 0.0, 0.0));
+        e.1 += p;
+        e.2 += g;
+    };
+    for t in 1..=cap {
+        let mut next = BTreeMap::new();
+        for &(proxy, p, g) in alive.values() {
+            for (j, outs) in outcomes.iter().enumerate() {
+                for &(q, r, gold, ends) in outs {
+                    let m = p * pi[j] * q;
+                    if m == 0.0 {
+                        continue;
+                    }
+                    let (x, y) = (proxy + r, g * pi[j] * q + m * gold);
+                    if ends || t == cap {
+                        add(&mut done, x, m, y);
+                    } else {
+                        add(&mut done, x, m * (1.0 - patience), y * (1.0 - patience));
+                        add(&mut next, x, m * patience, y * patience);
+                    }
+                }
+            }
+        }
+        alive = next;
+        if alive.is_empty() {
+            break;
+        }
+    }
+    done.into_values().filter(|&(_, p, _)| p > 0.0).map(|(x, p, g)| (x, p, g / p)).collect()
+}
+
 /// Evaluate a genome row (logits) in niche `k`.
 pub fn evaluate_genome(world: &World, genome: &[f64], k: usize) -> Result<Evaluation> {
     world.validate()?;
@@ -154,6 +216,19 @@ mod tests {
     use crate::niche::episode::{run, End, Rules};
     use crate::niche::genome::{threshold, ONE};
     use crate::rng::stream;
+
+    #[test]
+    fn the_proxy_distribution_sums_to_the_evaluator() {
+        let w = World::assistant();
+        let pi = [0.3, 0.25, 0.2, 0.15, 0.1];
+        let d = proxy_distribution(&w, 0, &pi, 0.55);
+        let e = evaluate(&w, 0, &pi, 0.55).unwrap();
+        let total: f64 = d.iter().map(|x| x.1).sum();
+        let proxy: f64 = d.iter().map(|x| x.0 * x.1).sum();
+        let gold: f64 = d.iter().map(|x| x.2 * x.1).sum();
+        assert!((total - 1.0).abs() < 1e-12 && (proxy - e.proxy).abs() < 1e-9 && (gold - e.gold).abs() < 1e-9);
+        assert!(d.windows(2).all(|p| p[0].0 < p[1].0));
+    }
 
     #[test]
     fn pure_behaviours_have_closed_forms() {
