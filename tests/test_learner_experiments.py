@@ -73,3 +73,15 @@ def test_overoptimization_tables():
     bon = res.tables["best_of_n"]
     assert bon.filter(capacity=1.0)["n"].to_list() == [1, 2, 4, 8, 16]
     assert res.runs.filter(iteration=0)["sqrt_kl"].to_list() == [0.0] * res.runs.filter(iteration=0).height
+
+
+def test_a_learner_sweep_reruns_to_the_same_numbers_from_its_written_config(tmp_path):
+    from replicators.cli import main
+
+    config = tmp_path / "lb.toml"
+    config.write_text('[sweep]\nexperiment = "length_bias"\naggregations = ["sum", "seq_mean"]\n'
+                      'advantages = ["group"]\nlearners = 4\niterations = 5\nseeds = 2\n')
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert main(["sweep", str(config), "--out", str(first), "--no-progress", "--no-png"]) == 0
+    assert main(["sweep", str(first / "sweep.toml"), "--out", str(second), "--no-progress", "--no-png"]) == 0
+    assert pl.read_parquet(first / "cells.parquet").equals(pl.read_parquet(second / "cells.parquet"))
