@@ -47,13 +47,14 @@ DEMO = {"population": 2000, "generations": 300, "seeds": 5}
 DEMO_LEARN = {"learners": 16, "iterations": 150}
 
 
-def _bar(total: int, label: str, enabled: bool, unit: str = "gen") -> tuple[Callable[[int], object] | None, Any]:
+def _with_bar(config: Any, total: int, label: str, enabled: bool, unit: str = "gen") -> Any:
+    """``config.run(progress=...)`` under a tqdm bar (when ``enabled``)."""
     if not enabled:
-        return None, None
+        return config.run(progress=None)
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=total, unit=unit, desc=label, mininterval=0.5)
-    return bar.update, bar
+    with tqdm(total=total, unit=unit, desc=label, mininterval=0.5) as bar:
+        return config.run(progress=bar.update)
 
 
 def _print_table(frame: Any) -> None:
@@ -120,12 +121,7 @@ def run_config(config: Any, out: str | Path, *, progress: bool = False, report: 
     from .io import atomic_write_text, write_table
 
     out = Path(out)
-    callback, bar = _bar(config.generations, "run", progress)
-    try:
-        result = config.run(progress=callback)
-    finally:
-        if bar is not None:
-            bar.close()
+    result = _with_bar(config, config.generations, "run", progress)
     resolved = config.to_toml()
     meta = config.as_dict()
     tables = run_tables(result)
@@ -187,12 +183,7 @@ def _learn(parser: argparse.ArgumentParser) -> Runner:
 
         config = LearnConfig.from_toml(args.config)
         out = Path(args.out or config.out)
-        callback, bar = _bar(config.iterations, "learn", not args.no_progress, unit="it")
-        try:
-            result = config.run(progress=callback)
-        finally:
-            if bar is not None:
-                bar.close()
+        result = _with_bar(config, config.iterations, "learn", not args.no_progress, unit="it")
         meta, resolved = config.as_dict(), config.to_toml()
         tables = {"history": result.history, "genomes": _genome_rows(config.world, result.genomes)}
         if result.snapshots:

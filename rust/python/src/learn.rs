@@ -103,6 +103,25 @@ fn config(
     })
 }
 
+/// The config of one plain policy-gradient batch (the exact checks' probe):
+/// no update is taken, so the optimizer is only a placeholder.
+#[allow(clippy::too_many_arguments)]
+fn probe(
+    learners: usize,
+    episodes: u32,
+    advantage: &Knob,
+    aggregation: &str,
+    returns: &str,
+    trajectory: &str,
+    max_chain: u32,
+    entropy_bonus: f64,
+    seed: u64,
+    initial: Option<Vec<f64>>,
+) -> Result<Config, Error> {
+    let (pg, sgd) = (("policy_gradient".to_string(), vec![]), ("sgd".to_string(), vec![1.0]));
+    config(learners, 1, episodes, &pg, advantage, aggregation, returns, trajectory, max_chain, &sgd, entropy_bonus, 0.0, seed, initial, vec![])
+}
+
 /// Train learners; see `replicators.learn.learn`.
 #[pyfunction]
 #[pyo3(signature = (world, *, learners, iterations, episodes, algorithm, advantage, aggregation, returns, trajectory,
@@ -177,12 +196,8 @@ pub fn learn_gradients<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let err = py_err(py);
     let w = world_from(py, world)?;
-    let (pg, sgd) = (("policy_gradient".to_string(), vec![]), ("sgd".to_string(), vec![1.0]));
-    let mut cfg = config(
-        learners, 1, episodes, &pg, &advantage, aggregation, returns, trajectory, max_chain, &sgd, entropy_bonus, 0.0, seed,
-        Some(initial), vec![],
-    )
-    .map_err(&err)?;
+    let mut cfg = probe(learners, episodes, &advantage, aggregation, returns, trajectory, max_chain, entropy_bonus, seed, Some(initial))
+        .map_err(&err)?;
     cfg.initial_value = value.unwrap_or_default();
     let out = run_detached(py, threads, None, |control| learn::sample_gradients(&w, &cfg, control))?;
     Ok(PyArray1::from_vec(py, out).reshape([learners, 3, w.k(), w.a()])?.into_any())
@@ -208,11 +223,8 @@ pub fn learn_exact_decomposition<'py>(
 ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
     let err = py_err(py);
     let w = world_from(py, world)?;
-    let (pg, gae, sgd) = (("policy_gradient".to_string(), vec![]), ("gae".to_string(), vec![gamma, lam]), ("sgd".to_string(), vec![1.0]));
-    let cfg = config(
-        1, 1, episodes, &pg, &gae, aggregation, "sum", trajectory, max_chain, &sgd, entropy_bonus, 0.0, 0, None, vec![],
-    )
-    .map_err(&err)?;
+    let gae = ("gae".to_string(), vec![gamma, lam]);
+    let cfg = probe(1, episodes, &gae, aggregation, "sum", trajectory, max_chain, entropy_bonus, 0, None).map_err(&err)?;
     let (r, v) = exact::expected_decomposition(&w, &genome, &cfg, &value).map_err(&err)?;
     let shape = [w.k(), w.a()];
     Ok((PyArray1::from_vec(py, r).reshape(shape)?.into_any(), PyArray1::from_vec(py, v).reshape(shape)?.into_any()))
@@ -236,12 +248,8 @@ pub fn learn_exact<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let err = py_err(py);
     let w = world_from(py, world)?;
-    let (pg, reinforce, sgd) = (("policy_gradient".to_string(), vec![]), ("reinforce".to_string(), vec![0.0]), ("sgd".to_string(), vec![1.0]));
-    let cfg = config(
-        1, 1, episodes, &pg, &reinforce, aggregation, returns, trajectory, max_chain, &sgd, entropy_bonus, 0.0, 0, None,
-        vec![],
-    )
-    .map_err(&err)?;
+    let reinforce = ("reinforce".to_string(), vec![0.0]);
+    let cfg = probe(1, episodes, &reinforce, aggregation, returns, trajectory, max_chain, entropy_bonus, 0, None).map_err(&err)?;
     let e = exact::expected(&w, &genome, &cfg, &baseline).map_err(&err)?;
     let d = PyDict::new(py);
     d.set_item("shares", e.shares)?;
