@@ -210,3 +210,14 @@ def test_progress_is_reported():
     seen = []
     r.evolve(PRESET, population=100, generations=5, fitness="sum", progress=seen.append)
     assert sum(seen) == 5
+
+
+def test_malthusian_fitness_is_a_mode_of_its_own():
+    res = r.evolve(PRESET, population=200, generations=3, fitness="malthusian", seed=2)
+    assert res.history["fitness_mean"].is_finite().all()
+    rate = r.evolve(PRESET, population=200, generations=3, fitness="rate", seed=2)
+    assert not res.history["fitness_mean"].equals(rate.history["fitness_mean"])
+    # Same seed, same first generation played; only what selection saw differs.
+    assert res.history["steps"][0] == rate.history["steps"][0]
+    with pytest.raises(UnknownNameError, match="malthusian"):
+        r.evolve(PRESET, population=5, generations=1, fitness="lotka")

@@ -26,7 +26,11 @@ from ..worlds.niche import personas
 from ..errors import ConfigError
 from ..worlds.niche.world import NicheWorld
 
-__all__ = ["base_world", "measure", "persona_table", "HEADLINE", "LABELS"]
+__all__ = ["base_world", "measure", "persona_table", "COMPARED", "HEADLINE", "LABELS"]
+
+#: The fitness modes the ready experiments compare by default (any of the
+#: world's, ``malthusian`` included, can be asked for).
+COMPARED = ("sum", "rate", "episode_rate")
 
 #: The measures a summary table shows, in order.
 HEADLINE = (

@@ -23,7 +23,7 @@ from typing import Any
 from .. import _validate as v
 from ..worlds.niche.world import FITNESS, NicheWorld
 from ..selection import Mutation, Proportional
-from .niche_runs import base_world, measure, persona_table
+from .niche_runs import COMPARED, base_world, measure, persona_table
 from .._callable import callable_module
 from .runner import Progress, Sizes, SweepResult, levels, sweep
 
@@ -36,7 +36,7 @@ TRADEOFFS = (0.5, 1.0, 2.0, 4.0)
 def tradeoff(
     *,
     tradeoffs: Sequence[float] = TRADEOFFS,
-    fitness: Sequence[str] = FITNESS,
+    fitness: Sequence[str] = COMPARED,
     pressure: float = 1.0,
     world: NicheWorld | None = None,
     population: int = 1000,

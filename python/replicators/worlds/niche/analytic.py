@@ -190,7 +190,9 @@ def best_pure(world: NicheWorld, niche: str | int, fitness: str) -> Pure:
     >>> [best_pure(w, 0, f).action for f in ("sum", "rate", "episode_rate")]
     ['flatter', 'solve', 'solve']
     """
-    v.choice("fitness", fitness, FITNESS)
+    # A pure behaviour's value per request, per step and per episode; the
+    # Malthusian r depends on the whole sequence of a generation's episodes.
+    v.choice("fitness", fitness, [f for f in FITNESS if f != "malthusian"])
     table = pure_behaviours(world, niche)
     best = table.sort(fitness, descending=True, maintain_order=True).row(0, named=True)
     pi = np.zeros(len(world.actions))

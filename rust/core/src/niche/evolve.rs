@@ -5,8 +5,8 @@
 use rayon::prelude::*;
 
 use super::episode::Rules;
-use super::fitness::Fitness;
-use super::generation::{self, AgentStats, Scratch};
+use super::fitness::{malthusian, Fitness};
+use super::generation::{self, AgentStats, Lived, Scratch};
 use super::genome::{mean_policy, prepare, Tables, Traits};
 use super::measure::Measurements;
 use super::world::World;
@@ -55,6 +55,24 @@ pub struct Output {
     pub bytes_per_agent: f64,
 }
 
+/// Each agent's Malthusian r from its episodes (in agent order); an agent
+/// with no root (rewards summing to at most 0) ranks last: below every
+/// other agent's r.
+fn malthusian_fitness(lived: &[Lived], n: usize, entropy_bonus: f64) -> Vec<f64> {
+    let mut r = vec![None; n];
+    let mut start = 0;
+    while start < lived.len() {
+        let agent = lived[start].agent;
+        let end = start + lived[start..].iter().take_while(|e| e.agent == agent).count();
+        let episodes: Vec<(f64, u64)> = lived[start..end].iter().map(|e| (e.proxy + entropy_bonus * e.entropy, e.at)).collect();
+        r[agent as usize] = malthusian(&episodes);
+        start = end;
+    }
+    let worst = r.iter().flatten().cloned().fold(f64::INFINITY, f64::min);
+    let last = if worst.is_finite() { worst - 1.0 } else { 0.0 };
+    r.into_iter().map(|x| x.unwrap_or(last)).collect()
+}
+
 /// Run `cfg.replication.generations` generations of `world` (inside the
 /// caller's rayon pool; the thread count never changes a number).
 pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> {
@@ -70,12 +88,17 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
     let reference = mean_policy(world, &genomes);
     let (mut tables, mut traits) = (Tables::default(), Vec::<Traits>::new());
     let (mut stats, mut scratch) = (Vec::<AgentStats>::new(), Scratch::default());
+    scratch.record = cfg.fitness.needs_episodes();
     let mut measurements = Measurements::default();
     let mut peak_bytes = 0usize;
     let lineage = run.run(genomes, width, control, |g, genomes| {
         prepare(world, genomes, &reference, cfg.specialist_threshold, &mut tables, &mut traits);
         let tally = generation::run(world, &rules, &tables, seed, g, &mut stats, &mut scratch);
-        let fitness: Vec<f64> = stats.par_iter().map(|s| cfg.fitness.of(s, cfg.entropy_bonus)).collect();
+        let fitness: Vec<f64> = if cfg.fitness.needs_episodes() {
+            malthusian_fitness(&scratch.lived(), n, cfg.entropy_bonus)
+        } else {
+            stats.par_iter().map(|s| cfg.fitness.of(s, cfg.entropy_bonus)).collect()
+        };
         measurements.record(world, g, &traits, &stats, &fitness, &tally);
         peak_bytes = peak_bytes.max(
             n * Replication::bytes_per_individual(width)

@@ -43,7 +43,7 @@ use tally::Counts;
 
 pub use arrival::ARRIVAL_BLOCK;
 pub use route::BIN;
-pub use tally::{AgentStats, Tally};
+pub use tally::{AgentStats, Lived, Tally};
 
 /// Agents per unit of parallel work (fixed: results do not depend on threads).
 pub const CHUNK: usize = 256;
@@ -70,11 +70,15 @@ struct Chunk {
     work: Vec<u16>,
     /// Steps served (counted by the limit loop only).
     steps: u64,
+    /// The chunk's episodes, when the fitness needs them (`serve::Context::record`).
+    episodes: Vec<Lived>,
 }
 
 /// Buffers reused from one generation to the next (no allocation per request).
 #[derive(Debug, Default)]
 pub struct Scratch {
+    /// Whether to keep every episode (`Lived`) for the fitness.
+    pub record: bool,
     fresh: Vec<u32>,
     /// Agent i's routed requests this round are `queue[start[i]..start[i + 1]]`.
     start: Vec<u32>,
@@ -135,6 +139,7 @@ fn begin<'a>(world: &World, rules: &'a Rules, tables: &'a Tables, seed: u64, gen
         c.action_steps.resize(k * a, 0);
         c.sent = 0;
         c.steps = 0;
+        c.episodes.clear();
         room(&mut c.out, 0);
     }
     let total = (world.requests_per_agent * n as f64).round() as u64;
@@ -145,7 +150,16 @@ fn begin<'a>(world: &World, rules: &'a Rules, tables: &'a Tables, seed: u64, gen
     s.start.clear();
     s.start.resize(n + 1, 0);
     s.queue.clear();
-    Context { rules, tables, k, a, n, budget: world.time_budget.unwrap_or(u64::MAX), max_reroutes: world.max_reroutes as u8 }
+    Context {
+        rules,
+        tables,
+        k,
+        a,
+        n,
+        budget: world.time_budget.unwrap_or(u64::MAX),
+        max_reroutes: world.max_reroutes as u8,
+        record: s.record,
+    }
 }
 
 /// Serve rounds until nothing is in transit.
@@ -197,6 +211,19 @@ fn rounds<S: Serve>(ctx: &Context<'_>, server: &S, stats: &mut [AgentStats], s: 
             break;
         }
         round += 1;
+    }
+}
+
+impl Scratch {
+    /// The last generation's episodes (with `record`), agent by agent in
+    /// agent order, each agent's in the order they ended.
+    pub fn lived(&mut self) -> Vec<Lived> {
+        let mut out: Vec<Lived> = Vec::new();
+        for c in &mut self.chunks {
+            c.episodes.sort_by_key(|e| e.agent); // stable: time order within an agent
+            out.extend_from_slice(&c.episodes);
+        }
+        out
     }
 }
 

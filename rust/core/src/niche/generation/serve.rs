@@ -13,7 +13,7 @@
 use rand::Rng as _;
 
 use super::route::Routed;
-use super::tally::AgentStats;
+use super::tally::{AgentStats, Lived};
 use super::Chunk;
 use crate::niche::episode::{self, Rules};
 use crate::niche::genome::Tables;
@@ -27,6 +27,9 @@ pub(super) struct Context<'a> {
     pub(super) n: usize,
     pub(super) budget: u64,
     pub(super) max_reroutes: u8,
+    /// Keep every episode's (agent, proxy, entropy x steps, cumulative steps)
+    /// in the chunk (the Malthusian fitness solves over them).
+    pub(super) record: bool,
 }
 
 /// Grow a buffer so that index `len` can be written.
@@ -97,6 +100,9 @@ impl Context<'_> {
             s.entropy_steps += h * steps;
             s.entropy_episodes += h;
             s.episode_rate += e.proxy / steps;
+            if self.record {
+                c.episodes.push(Lived { agent: i as u32, proxy: e.proxy, entropy: h * steps, at: s.steps });
+            }
             let sent_on = e.declined & (tries < self.max_reroutes);
             let t = &mut c.counts[k];
             t.episodes += 1;

@@ -17,6 +17,17 @@ pub struct AgentStats {
     pub episodes: u64,
 }
 
+/// One episode of an agent, as the Malthusian fitness needs it: its proxy,
+/// its entropy bonus base (H x steps) and the agent's cumulative steps at
+/// its end (when its reward "is born").
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Lived {
+    pub agent: u32,
+    pub proxy: f64,
+    pub entropy: f64,
+    pub at: u64,
+}
+
 /// Counts and sums per niche (and steps per niche x action).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tally {
