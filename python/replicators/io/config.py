@@ -257,7 +257,7 @@ WORLDS: dict[str, _Kind] = {
     "niche": _Kind(
         name="niche", cls=NicheWorld,
         keys=("preset", "niches", "actions", "capacity", "tradeoff", "requests_per_agent", "max_reroutes",
-              "time_budget"),
+              "time_budget", "routing", "shortlist", "choose_by", "decline_steps"),
         fitness=niche.FITNESS, default_fitness="rate",
         options=("initial", "initial_spread", "entropy_bonus", "specialist_threshold"), named_genes=False,
         build=_niche_world, body=_niche_body,

@@ -35,6 +35,8 @@ pub mod domain {
     pub const C4_PLAYOUT: u64 = 32;
     /// Learners: one stream per (iteration, learner) for its batch and minibatch shuffles.
     pub const LEARN: u64 = 40;
+    /// NicheWorld under choice: the fresh requests' niches and shortlists, per block.
+    pub const CHOICE: u64 = 9;
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mix with full avalanche.

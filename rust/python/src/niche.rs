@@ -6,7 +6,10 @@ use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray2};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use replicators_core::error::Error;
-use replicators_core::niche::{analytic, episode, evolve, generation, genome, persona, preset, Action, Config, Fitness, Labels, Niche, Outcome, World};
+use replicators_core::niche::{
+    analytic, episode, evolve, generation, genome, persona, preset, Action, ChooseBy, Config, Fitness, Labels, Niche, Outcome, Routing,
+    World,
+};
 
 use crate::detach::run_detached;
 use crate::errors::py_err;
@@ -48,6 +51,15 @@ pub fn world_from(py: Python<'_>, d: &Bound<'_, PyDict>) -> PyResult<World> {
         requests_per_agent: field(d, "requests_per_agent")?,
         max_reroutes: field(d, "max_reroutes")?,
         time_budget: field(d, "time_budget")?,
+        routing: match field::<String>(d, "routing")?.as_str() {
+            "uniform" => Routing::Uniform,
+            "choice" => Routing::Choice {
+                shortlist: field(d, "shortlist")?,
+                by: ChooseBy::from_name(&field::<String>(d, "choose_by")?).map_err(py_err(py))?,
+            },
+            other => return Err(py_err(py)(Error::unknown("routing", other, &Routing::NAMES))),
+        },
+        decline_steps: field(d, "decline_steps")?,
         labels: Labels { niches: field(d, "niche_labels")?, actions: field(d, "action_labels")? },
     })
 }

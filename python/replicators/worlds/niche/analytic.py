@@ -46,7 +46,7 @@ from .world import FITNESS, NicheWorld
 
 __all__ = [
     "Evaluation", "Pure", "LearnerExpectation", "evaluate", "best_pure", "pure_behaviours", "expected_gradient",
-    "expected_decomposition", "best_of_n", "trajectory_kl",
+    "expected_decomposition", "best_of_n", "trajectory_kl", "ideal_free",
 ]
 
 
@@ -392,3 +392,71 @@ def trajectory_kl(world: NicheWorld, genome: Any, reference: Any) -> float:
         step = float(np.sum(np.where(p[kk] > 0, p[kk] * np.log(np.where(p[kk] > 0, p[kk], 1.0) / q[kk]), 0.0)))
         out += niche.demand / total * evaluate(world, g, kk).length * max(step, 0.0)
     return out
+
+
+def ideal_free(demand: Any, shortlist: int, values: Any = None) -> np.ndarray:
+    """Mean-field equilibrium shares of niche specialists under ``routing =
+    "choice"`` (the ideal free distribution, Fretwell & Lucas 1970).
+
+    Derived from the routing law: a request of niche k (share D_k of all
+    requests) draws ``shortlist`` = m agents uniformly; if any is a
+    k-specialist it goes to one of them (equally good, so each is as
+    likely), else to someone who earns nothing from it. With specialist
+    shares f_k, a k-specialist therefore wins D_k (1 - (1 - f_k)^m) / f_k
+    requests per agent's share of requests, worth ``values[k]`` each (its
+    expected proxy per need in its niche; default 1). Fitness ``sum`` pays
+    for requests won, so at equilibrium every occupied niche pays the same,
+    and an empty niche would pay no more (D_k m v_k at f_k -> 0). That is
+    solved here: the common pay by bisection, each share by bisection on its
+    own (decreasing) pay.
+
+    Assumptions (the world the prediction is for): full specialists that
+    earn (almost) nothing outside their niche; no reroutes (each would give
+    the request another shortlist); no time budget that binds; a large
+    population (shares as continuous). Under ``rate`` the prediction does
+    not apply: winning more requests does not change a rate. As m grows the
+    shares tend to D_k / sum(D) (input matching); with m = 1 (uniform) only
+    the best-paying niche remains.
+
+    Examples
+    --------
+    >>> ideal_free([0.4, 0.3, 0.2, 0.1], shortlist=4).round(3).tolist()
+    [0.551, 0.357, 0.092, 0.0]
+    >>> ideal_free([0.4, 0.3, 0.2, 0.1], shortlist=16).round(3).tolist()
+    [0.415, 0.31, 0.202, 0.073]
+    >>> ideal_free([0.4, 0.3, 0.2, 0.1], shortlist=1).round(6).tolist()
+    [1.0, 0.0, 0.0, 0.0]
+    >>> bool(np.abs(ideal_free([0.4, 0.3, 0.2, 0.1], shortlist=60) - [0.4, 0.3, 0.2, 0.1]).max() < 1e-3)
+    True
+    """
+    d = np.asarray(demand, dtype=float)
+    if d.ndim != 1 or d.size == 0 or not np.all(np.isfinite(d)) or np.any(d < 0) or d.sum() <= 0:
+        raise ConfigError(f"demand = {demand!r} is invalid: expected non-negative numbers with a positive sum")
+    m = v.integer("shortlist", shortlist, 1)
+    val = np.ones_like(d) if values is None else np.asarray(values, dtype=float)
+    if val.shape != d.shape or not np.all(np.isfinite(val)) or np.any(val < 0):
+        raise ConfigError(f"values = {values!r} is invalid: expected one non-negative number per niche")
+    w = d / d.sum() * val
+
+    def pay(k: int, f: float) -> float:
+        return w[k] * (m if f <= 0 else (1 - (1 - f) ** m) / f)
+
+    def share(k: int, c: float) -> float:
+        # The f in [0, 1] whose pay is c (pay falls with f); 0 if even f -> 0 pays no more than c.
+        if pay(k, 0.0) <= c:
+            return 0.0
+        if pay(k, 1.0) >= c:
+            return 1.0
+        lo, hi = 0.0, 1.0
+        for _ in range(200):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if pay(k, mid) > c else (lo, mid)
+        return 0.5 * (lo + hi)
+
+    lo, hi = 0.0, float(w.max() * m)
+    for _ in range(200):
+        c = 0.5 * (lo + hi)
+        total = sum(share(k, c) for k in range(d.size))
+        lo, hi = (c, hi) if total > 1 else (lo, c)
+    f = np.array([share(k, 0.5 * (lo + hi)) for k in range(d.size)])
+    return f / f.sum()

@@ -178,7 +178,8 @@ class Action:
             _flag(f"{at}.{f}", getattr(self, f))
 
 
-_WORLD_KEYS = ("niches", "actions", "capacity", "tradeoff", "requests_per_agent", "max_reroutes", "time_budget")
+_WORLD_KEYS = ("niches", "actions", "capacity", "tradeoff", "requests_per_agent", "max_reroutes", "time_budget",
+               "routing", "shortlist", "choose_by", "decline_steps")
 _NICHE_KEYS = ("name", "demand", "patience", "max_steps", "overrides")
 _ACTION_KEYS = ("name", "proxy", "gold", "ends", "follow_up", "skilled", "reroute", "fail_proxy", "fail_gold",
                 "fail_ends")
@@ -214,7 +215,23 @@ class NicheWorld:
         unserved (0-254).
     time_budget
         Steps an agent may spend per generation (``None``: unlimited). A
-        finite budget turns selection on the sum into selection on the rate.
+        finite budget turns selection on the sum into selection on the rate
+        (``sum`` is then reward per lifetime, idle time included; ``rate``
+        divides by the steps used).
+    routing
+        Who serves a request (SPEC 1.1): ``"uniform"`` (a uniformly random
+        agent) or ``"choice"``: the user draws ``shortlist`` distinct agents
+        among those with time left (never the sender of a rerouted request)
+        and goes to the one with the highest expected gold (``choose_by =
+        "gold"``: reputation) or proxy (``"proxy"``: ratings) per need in its
+        niche, follow-ups included; ties broken uniformly. Follow-ups bypass
+        choice. A shortlist of 1 without a budget is uniform routing.
+    shortlist, choose_by
+        The knobs of ``choice`` (shortlist 1-64, at most the population).
+    decline_steps
+        Whether declining costs the agent a step: 1 (SPEC 1) or 0 (a
+        specialist can pass on other niches for free: not against its
+        budget, not in its rate).
 
     Examples
     --------
@@ -231,6 +248,10 @@ class NicheWorld:
     requests_per_agent: float = 10.0
     max_reroutes: int = 3
     time_budget: int | None = None
+    routing: str = "uniform"
+    shortlist: int = 1
+    choose_by: str = "gold"
+    decline_steps: int = 1
 
     def __post_init__(self) -> None:
         for f, kind in (("niches", Niche), ("actions", Action)):
@@ -253,8 +274,11 @@ class NicheWorld:
                     raise UnknownNameError(
                         f"niches[{n.name!r}].overrides = {a!r} is not a known action: expected one of {', '.join(known)}"
                     )
-        knobs = ("capacity", "tradeoff", "requests_per_agent", "max_reroutes", "time_budget")
+        knobs = ("capacity", "tradeoff", "requests_per_agent", "max_reroutes", "time_budget", "shortlist",
+                 "decline_steps")
         v.obey(self, {f: f for f in knobs if getattr(self, f) is not None})
+        v.choice("routing", self.routing, _core.names("niche.routing"))
+        v.choice("choose_by", self.choose_by, _core.names("niche.choose_by"))
         # The rules between fields (an ending action, a positive total
         # demand, no follow-up after a decline...) are the core's.
         _core.niche_validate(self._tables())
@@ -334,6 +358,8 @@ class NicheWorld:
         ]
         if self.time_budget is not None:
             lines.append(f"time_budget = {self.time_budget}")
+        lines += [f"routing = {_toml(self.routing)}", f"shortlist = {self.shortlist}",
+                  f"choose_by = {_toml(self.choose_by)}", f"decline_steps = {self.decline_steps}"]
         for n in self.niches:
             lines += ["", "[[niches]]", f"name = {_toml(n.name)}", f"demand = {_toml(n.demand)}",
                       f"patience = {_toml(n.patience)}", f"max_steps = {n.max_steps}"]
@@ -428,6 +454,10 @@ class NicheWorld:
             "requests_per_agent": self.requests_per_agent,
             "max_reroutes": self.max_reroutes,
             "time_budget": self.time_budget,
+            "routing": self.routing,
+            "shortlist": self.shortlist,
+            "choose_by": self.choose_by,
+            "decline_steps": self.decline_steps,
             "niche_labels": [repr(n.name) for n in self.niches],
             "action_labels": [repr(a.name) for a in self.actions],
         }

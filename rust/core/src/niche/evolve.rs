@@ -81,6 +81,15 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
     cfg.replication.validate(u32::MAX as usize / 2)?;
     ENTROPY_BONUS.check(cfg.entropy_bonus)?;
     SPECIALIST_THRESHOLD.check(cfg.specialist_threshold)?;
+    if let super::Routing::Choice { shortlist, .. } = world.routing {
+        if shortlist as usize > cfg.replication.population {
+            return Err(crate::error::Error::invalid(
+                "shortlist",
+                shortlist,
+                format!("at most the population ({})", cfg.replication.population),
+            ));
+        }
+    }
     let (run, seed) = (&cfg.replication, cfg.replication.seed);
     let (n, width) = (run.population, world.genome_width());
     let rules = Rules::new(world);
@@ -102,7 +111,7 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
         measurements.record(world, g, &traits, &stats, &fitness, &tally);
         peak_bytes = peak_bytes.max(
             n * Replication::bytes_per_individual(width)
-                + 8 * (tables.cumulative.capacity() + tables.skill.capacity() + tables.entropy.capacity() + fitness.capacity())
+                + 8 * (tables.cumulative.capacity() + tables.skill.capacity() + tables.entropy.capacity() + tables.score.capacity() + fitness.capacity())
                 + std::mem::size_of::<Traits>() * traits.capacity()
                 + std::mem::size_of::<AgentStats>() * stats.capacity()
                 + scratch.bytes(),

@@ -12,8 +12,9 @@
 
 use rayon::prelude::*;
 
+use super::analytic;
 use super::persona;
-use super::world::World;
+use super::world::{ChooseBy, Routing, World};
 use crate::vmath;
 
 /// Probability 1 as a threshold on a 32-bit uniform `u`: `u < threshold(p)`
@@ -79,6 +80,10 @@ pub struct Tables {
     pub skill: Vec<u64>,
     /// [N x K] H(pi(.|k)), for the entropy bonus.
     pub entropy: Vec<f64>,
+    /// [N x K] what users choose on under `Routing::Choice`: the agent's
+    /// expected gold (or proxy) per need in each niche (the exact
+    /// evaluator's, follow-ups included). Empty under uniform routing.
+    pub score: Vec<f64>,
 }
 
 /// What the genome says about an agent, measured once per generation.
@@ -192,12 +197,20 @@ pub fn prepare(
     tables.cumulative.resize(n * k * a, 0);
     tables.skill.resize(n * k, 0);
     tables.entropy.resize(n * k, 0.0);
+    let choose_by = match world.routing {
+        Routing::Choice { by, .. } => Some(by),
+        Routing::Uniform => None,
+    };
     traits.resize(n, Traits::default());
     let demand = world.demand_shares();
     let log_reference: Vec<f64> = reference.iter().map(|q| q.max(1e-300).ln()).collect();
     let classes = persona::classes(world);
     let ln_k = (k as f64).ln();
     let (cells, ka) = (k * a + k, k * a);
+    match choose_by {
+        Some(by) => scores(world, genomes, by, &mut tables.score),
+        None => tables.score.clear(),
+    }
     tables
         .cumulative
         .par_chunks_mut(PREPARE_BLOCK * ka)
@@ -257,6 +270,28 @@ pub fn prepare(
                 }
             },
         );
+}
+
+/// What users choose on under `Routing::Choice`, per agent and niche: the
+/// agent's expected gold (or proxy) per need there (`Tables::score`).
+fn scores(world: &World, genomes: &[f64], by: ChooseBy, out: &mut Vec<f64>) {
+    let (k, a, width) = (world.k(), world.a(), world.genome_width());
+    out.resize(genomes.len() / width * k, 0.0);
+    out.par_chunks_mut(k).zip(genomes.par_chunks(width)).for_each_init(
+        || vec![0.0; a],
+        |pi, (row, g)| {
+            let w = skill_weights(world, g);
+            for kk in 0..k {
+                policy(world, g, kk, pi);
+                let e = analytic::chain(world, kk, pi, skill(world, w[kk]));
+                let per_episode = match by {
+                    ChooseBy::Gold => e.gold,
+                    ChooseBy::Proxy => e.proxy,
+                };
+                row[kk] = per_episode * e.episodes_per_request;
+            }
+        },
+    );
 }
 
 /// The mean policy of a population, [K x A]: the reference of `kl_from_initial`.

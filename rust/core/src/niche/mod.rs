@@ -21,4 +21,4 @@ pub mod world;
 
 pub use evolve::{evolve, Config, Output};
 pub use fitness::Fitness;
-pub use world::{Action, Labels, Niche, Outcome, World};
+pub use world::{Action, ChooseBy, Labels, Niche, Outcome, Routing, World};

@@ -2,7 +2,7 @@
 //! are written. `NicheWorld.preset(...)` in Python builds its world from
 //! what this module returns.
 
-use super::world::{Action, Labels, Niche, Outcome, World};
+use super::world::{Action, Labels, Niche, Outcome, Routing, World};
 use crate::error::{Error, Result};
 
 /// A named world, with the names of its niches and actions.
@@ -44,6 +44,8 @@ pub fn answer() -> Preset {
         requests_per_agent: 10.0,
         max_reroutes: 0,
         time_budget: None,
+        routing: Routing::Uniform,
+        decline_steps: 1,
         labels: Labels::default(),
     };
     Preset { niche_names: vec!["question".into()], action_names: vec!["answer".into(), "think".into()], world }
@@ -77,6 +79,8 @@ pub fn assistant() -> Preset {
         requests_per_agent: 10.0,
         max_reroutes: 3,
         time_budget: None,
+        routing: Routing::Uniform,
+        decline_steps: 1,
         labels: Labels::default(),
     };
     Preset {

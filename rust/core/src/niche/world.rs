@@ -19,11 +19,52 @@ pub const REQUESTS_PER_AGENT: Field = Field::new("requests_per_agent", Law::Posi
 // Reroute counts travel as u8 inside the request queues.
 pub const MAX_REROUTES: Field = Field::new("max_reroutes", Law::Integer { min: 0, max: 254 });
 pub const TIME_BUDGET: Field = Field::new("time_budget", Law::at_least(1));
+pub const SHORTLIST: Field = Field::new("shortlist", Law::Integer { min: 1, max: 64 });
+pub const DECLINE_STEPS: Field = Field::new("decline_steps", Law::Integer { min: 0, max: 1 });
 /// The law of each field of a world (`crate::law`): niches, actions, knobs.
 pub const LAWS: &[Field] = &[
     DEMAND, PATIENCE, MAX_STEPS, PROXY, GOLD, FAIL_PROXY, FAIL_GOLD, FOLLOW_UP, CAPACITY, TRADEOFF,
-    REQUESTS_PER_AGENT, MAX_REROUTES, TIME_BUDGET,
+    REQUESTS_PER_AGENT, MAX_REROUTES, TIME_BUDGET, SHORTLIST, DECLINE_STEPS,
 ];
+
+/// Who serves a request (SPEC 1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Routing {
+    /// To a uniformly random agent (the other N - 1 for a rerouted one).
+    #[default]
+    Uniform,
+    /// The user draws `shortlist` distinct agents among those with time
+    /// left (not the sender, for a rerouted request) and goes to the one
+    /// that serves its niche best: the highest expected gold (or proxy) per
+    /// need of its policy and skill there, ties broken uniformly.
+    /// Follow-ups bypass choice.
+    Choice { shortlist: u32, by: ChooseBy },
+}
+
+/// What users choose on under `Routing::Choice`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChooseBy {
+    /// Reputation reveals true helpfulness.
+    Gold,
+    /// Users choose on ratings.
+    Proxy,
+}
+
+impl Routing {
+    pub const NAMES: [&'static str; 2] = ["uniform", "choice"];
+}
+
+impl ChooseBy {
+    pub const NAMES: [&'static str; 2] = ["gold", "proxy"];
+
+    pub fn from_name(name: &str) -> Result<ChooseBy> {
+        match name {
+            "gold" => Ok(ChooseBy::Gold),
+            "proxy" => Ok(ChooseBy::Proxy),
+            other => Err(Error::unknown("choose_by", other, &Self::NAMES)),
+        }
+    }
+}
 
 /// A kind of user request (SPEC 1, "Niches").
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +145,10 @@ pub struct World {
     pub max_reroutes: u32,
     /// Steps an agent may spend per generation (`None`: unlimited).
     pub time_budget: Option<u64>,
+    /// Who serves a request (SPEC 1.1).
+    pub routing: Routing,
+    /// Whether declining costs the agent a step (1, as SPEC 1) or not (0).
+    pub decline_steps: u8,
     /// Names for error messages.
     pub labels: Labels,
 }
@@ -189,6 +234,10 @@ impl World {
         if let Some(b) = self.time_budget {
             TIME_BUDGET.check_integer(b)?;
         }
+        if let Routing::Choice { shortlist, .. } = self.routing {
+            SHORTLIST.check_integer(shortlist as u64)?;
+        }
+        DECLINE_STEPS.check_integer(self.decline_steps as u64)?;
         Ok(())
     }
 

@@ -57,8 +57,8 @@ impl Serve for Limit {
 /// Serve one generation of the agents in `tables` with the limit loop;
 /// returns the steps served.
 pub fn run(world: &World, rules: &Rules, tables: &Tables, seed: u64, generation: u64, stats: &mut Vec<AgentStats>, s: &mut Scratch) -> u64 {
-    let ctx = begin(world, rules, tables, seed, generation, stats, s);
-    rounds(&ctx, &Limit, stats, s);
+    let mut ctx = begin(world, rules, tables, seed, generation, stats, s);
+    rounds(&mut ctx, &Limit, stats, s);
     s.chunks.iter().map(|c| c.steps).sum()
 }
 

@@ -25,6 +25,7 @@
 //!   over chunks in chunk order.
 
 mod arrival;
+mod choice;
 pub mod limit;
 mod route;
 mod serve;
@@ -34,8 +35,9 @@ use rayon::prelude::*;
 
 use super::episode::Rules;
 use super::genome::Tables;
-use super::world::World;
+use super::world::{Routing, World};
 use crate::rng::{self, domain, Rng};
+use choice::Choice;
 use arrival::arrivals;
 use route::{route, sort_outbox, Routed};
 use serve::{room, Context};
@@ -144,12 +146,19 @@ fn begin<'a>(world: &World, rules: &'a Rules, tables: &'a Tables, seed: u64, gen
     }
     let total = (world.requests_per_agent * n as f64).round() as u64;
     arrivals(n, total, seed, generation, &mut s.fresh);
+    let choice = match world.routing {
+        Routing::Choice { shortlist, .. } => Some(Choice { shortlist: shortlist as usize, score: &tables.score, k, n, pool: None }),
+        Routing::Uniform => None,
+    };
     let key = rng::key(seed, &[domain::EPISODE, generation]);
     s.rngs.clear();
     s.rngs.par_extend((0..n as u64).into_par_iter().map(|i| rng::substream(key, &[i])));
     s.start.clear();
     s.start.resize(n + 1, 0);
     s.queue.clear();
+    if let Some(ch) = &choice {
+        choose_fresh(rules, ch, total, seed, generation, s);
+    }
     Context {
         rules,
         tables,
@@ -159,15 +168,51 @@ fn begin<'a>(world: &World, rules: &'a Rules, tables: &'a Tables, seed: u64, gen
         budget: world.time_budget.unwrap_or(u64::MAX),
         max_reroutes: world.max_reroutes as u8,
         record: s.record,
+        choice,
+        free_decline: world.decline_steps == 0,
     }
 }
 
+/// Under choice, every fresh request is routed before round 0: its niche
+/// drawn by demand and its agent picked from a shortlist (everyone has time
+/// at the start), in fixed blocks of requests, each from its own stream,
+/// delivered like rerouted requests (with no try counted).
+fn choose_fresh(rules: &Rules, choice: &Choice<'_>, total: u64, seed: u64, generation: u64, s: &mut Scratch) {
+    let n = choice.n;
+    let blocks = s.chunks.len() as u64;
+    let bins = n.div_ceil(BIN);
+    s.chunks.par_iter_mut().enumerate().for_each(|(b, c)| {
+        let b = b as u64;
+        let mut rng = rng::stream(seed, &[domain::CHOICE, generation, b]);
+        for _ in b * total / blocks..(b + 1) * total / blocks {
+            let k = rules.draw_niche(&mut rng);
+            let target = choice.pick(k, None, None, &mut rng).expect("n >= 2 agents, all with time");
+            c.counts[k].fresh += 1;
+            c.out[c.sent] = Routed { target, entry: k as u16 };
+            c.sent += 1;
+            room(&mut c.out, c.sent);
+        }
+        sort_outbox(c, bins);
+    });
+    route(n, &s.chunks, &mut s.start, &mut s.queue);
+    s.fresh.iter_mut().for_each(|f| *f = 0);
+}
+
 /// Serve rounds until nothing is in transit.
-fn rounds<S: Serve>(ctx: &Context<'_>, server: &S, stats: &mut [AgentStats], s: &mut Scratch) {
+fn rounds<S: Serve>(ctx: &mut Context<'_>, server: &S, stats: &mut [AgentStats], s: &mut Scratch) {
     let (n, a) = (ctx.n, ctx.a);
     let bins = n.div_ceil(BIN);
     let mut round = 0u64;
     loop {
+        // Under choice with a time budget, users pick among the agents with
+        // time left at the start of the round.
+        if round > 0 && ctx.budget != u64::MAX {
+            let budget = ctx.budget;
+            if let Some(ch) = &mut ctx.choice {
+                ch.pool = Some((0..n as u32).filter(|&i| stats[i as usize].steps < budget).collect());
+            }
+        }
+        let ctx = &*ctx;
         let (fresh, start, queue) = (&s.fresh, &s.start, &s.queue);
         // After the first rounds few agents have work, scattered in memory.
         let sparse = round > 0 && queue.len() < n / 2;
@@ -237,8 +282,8 @@ pub fn run(
     stats: &mut Vec<AgentStats>,
     s: &mut Scratch,
 ) -> Tally {
-    let ctx = begin(world, rules, tables, seed, generation, stats, s);
-    rounds(&ctx, &Full, stats, s);
+    let mut ctx = begin(world, rules, tables, seed, generation, stats, s);
+    rounds(&mut ctx, &Full, stats, s);
     Tally::gather(ctx.k, ctx.a, s.chunks.iter().map(|c| (&c.counts[..], &c.action_steps[..])))
 }
 

@@ -12,6 +12,7 @@
 
 use rand::Rng as _;
 
+use super::choice::Choice;
 use super::route::Routed;
 use super::tally::{AgentStats, Lived};
 use super::Chunk;
@@ -30,6 +31,10 @@ pub(super) struct Context<'a> {
     /// Keep every episode's (agent, proxy, entropy x steps, cumulative steps)
     /// in the chunk (the Malthusian fitness solves over them).
     pub(super) record: bool,
+    /// Users' choice among a shortlist (`None`: uniform routing).
+    pub(super) choice: Option<Choice<'a>>,
+    /// A decline costs no step (`decline_steps = 0`).
+    pub(super) free_decline: bool,
 }
 
 /// Grow a buffer so that index `len` can be written.
@@ -95,7 +100,8 @@ impl Context<'_> {
             let steps = e.steps as f64;
             s.proxy += e.proxy;
             s.gold += e.gold;
-            s.steps += e.steps as u64;
+            // A free decline takes no time: not against the budget, not in the rate.
+            s.steps += e.steps as u64 - (e.declined & self.free_decline) as u64;
             s.episodes += 1;
             s.entropy_steps += h * steps;
             s.entropy_episodes += h;
@@ -103,7 +109,16 @@ impl Context<'_> {
             if self.record {
                 c.episodes.push(Lived { agent: i as u32, proxy: e.proxy, entropy: h * steps, at: s.steps });
             }
-            let sent_on = e.declined & (tries < self.max_reroutes);
+            let mut sent_on = e.declined & (tries < self.max_reroutes);
+            // Under choice, the next agent is the user's pick (none if nobody
+            // has time left); under uniform it is drawn below, branch-free.
+            let mut chosen = None;
+            if sent_on {
+                if let Some(ch) = &self.choice {
+                    chosen = ch.pick(k, Some(i), Some(e.spare), rng);
+                    sent_on = chosen.is_some();
+                }
+            }
             let t = &mut c.counts[k];
             t.episodes += 1;
             t.proxy += e.proxy;
@@ -121,10 +136,13 @@ impl Context<'_> {
             // declined episode's unused draw (rng::below's first draw).
             let m = (e.spare as u128) * (n1 as u128);
             let mut target = (m >> 64) as u64;
-            if sent_on & ((m as u64) < n1) {
+            if sent_on & ((m as u64) < n1) & chosen.is_none() {
                 target = rng::below_from(rng, e.spare, n1);
             }
             target += (target >= i as u64) as u64;
+            if let Some(t) = chosen {
+                target = t as u64;
+            }
             c.out[c.sent] = Routed {
                 target: target as u32,
                 entry: k as u16 | ((tries as u16 + 1) << 8),
@@ -167,10 +185,19 @@ impl Context<'_> {
             c.counts[k].unserved += 1;
             return;
         }
-        let mut target = rng::below(rng, self.n as u64 - 1) as usize;
-        if target >= i {
-            target += 1;
-        }
+        let target = match &self.choice {
+            Some(ch) => match ch.pick(k, Some(i), None, rng) {
+                Some(t) => t as usize,
+                None => {
+                    c.counts[k].unserved += 1;
+                    return;
+                }
+            },
+            None => {
+                let t = rng::below(rng, self.n as u64 - 1) as usize;
+                t + (t >= i) as usize
+            }
+        };
         c.out[c.sent] = Routed {
             target: target as u32,
             entry: k as u16 | ((tries as u16 + 1) << 8),
