@@ -30,12 +30,12 @@ def _png(chart, tmp_path, name):
 
 
 def test_trajectories_have_a_generation_brush(svr, tmp_path):
-    chart = charts.trajectories(svr, ["gold_per_request", "episode_length"], width=120, height=60)
+    chart = charts.trajectories(svr, ["gold_per_need", "episode_length"], width=120, height=60)
     spec = json.dumps(chart.to_dict())
     assert '"generations"' in spec and '"interval"' in spec
     _png(chart, tmp_path, "trajectories")
     res = r.evolve(r.NicheWorld.preset(), population=40, generations=4, fitness="rate")
-    _png(charts.trajectories(res, ["gold_per_request"], width=100, height=50), tmp_path, "one_run")
+    _png(charts.trajectories(res, ["gold_per_need"], width=100, height=50), tmp_path, "one_run")
 
 
 def test_persona_shares(svr, tmp_path):
@@ -50,7 +50,7 @@ def test_persona_shares(svr, tmp_path):
 def test_phase_heatmap_and_divergence(tmp_path):
     res = phase_diagram(engage_proxy=(0.0, 0.5), patience=(0.5, 0.9), **TINY)
     _png(charts.phase_heatmap(res, "episode_length", width=80, height=80), tmp_path, "phase")
-    d = divergence(res, "gold_per_request")
+    d = divergence(res, "gold_per_need")
     _png(charts.phase_heatmap(d, facet=None, width=80, height=80), tmp_path, "divergence")
 
 
@@ -65,7 +65,7 @@ def test_summary_panel(svr, tmp_path):
     chart = charts.summary_panel(svr, width=100, height=60)
     _png(chart, tmp_path, "summary")
     metrics = {f["metric"] for f in chart.to_dict()["data"]["values"]}
-    assert metrics == {"gold_per_request", "episode_length", "farming_share", "effective_personas"}
+    assert metrics == {"gold_per_need", "episode_length", "farming_share", "effective_personas"}
 
 
 def test_bad_data_is_named():

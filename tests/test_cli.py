@@ -58,7 +58,7 @@ def test_demo_sum_vs_rate_report(tmp_path, capsys):
             "--no-progress"]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "gold_per_request" in out and "farming_share" in out and str(tmp_path) in out
+    assert "gold_per_need" in out and "farming_share" in out and str(tmp_path) in out
     html = (tmp_path / "index.html").read_text()
     assert "vegaEmbed" in html and "Summary per fitness mode and pressure" in html
     assert "cdn.jsdelivr" not in html  # the page works offline
@@ -137,7 +137,7 @@ def test_sweep_and_report(tmp_path, capsys):
     config.write_text(SWEEP)
     out = tmp_path / "svr"
     assert main(["sweep", str(config), "--out", str(out), "--no-progress", "--no-png"]) == 0
-    assert "gold_per_request" in capsys.readouterr().out
+    assert "gold_per_need" in capsys.readouterr().out
     cells = pl.read_parquet(out / "cells.parquet")
     assert set(cells["fitness"]) == {"sum", "rate"} and set(cells["pressure"]) == {0.0, 1.0}
     (out / "index.html").unlink()
@@ -240,7 +240,7 @@ def test_knockout_run_writes_its_tables_and_a_config_that_reruns_to_the_same_num
     out = capsys.readouterr().out
     for column in ("game_length", "immediate_win_rate", "block_rate", "strength_vs_random", "strength_vs_greedy"):
         assert column in out
-    assert "gold_per_request" not in out
+    assert "gold_per_need" not in out
     assert sorted(p.name for p in first.glob("*.parquet")) == ["history.parquet", "snapshots.parquet"]
     for name in ("history", "snapshots"):
         meta = read_provenance(first / f"{name}.parquet")

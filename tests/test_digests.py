@@ -33,7 +33,12 @@ from replicators.analytic import evaluate
 
 DIGESTS = Path(__file__).with_name("digests.json")
 #: Columns renamed on purpose since the digests were written: new -> old.
-RENAMED: dict[str, str] = {}
+RENAMED: dict[str, str] = {
+    f"{table}.{new}": f"{table}.{old}"
+    for table in ("history", "niches", "runs", "per_run")
+    for new, old in (("visits", "requests"), ("gold_per_visit", "gold_per_request"),
+                     ("proxy_per_visit", "proxy_per_request"))
+}
 
 
 def _digest(values: Any) -> str:

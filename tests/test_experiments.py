@@ -29,7 +29,7 @@ def test_sweep_tables_shape_and_keys():
     assert sorted(res.per_run["seed"].unique()) == [7, 8, 9]
     assert res.runs.columns[:5] == ["fitness", "pressure", "seed", "run", "generation"]
     metrics = res.cells["metric"].unique()
-    assert "gold_per_request" in metrics and "generation" not in metrics
+    assert "gold_per_need" in metrics and "generation" not in metrics
     assert (res.cells["n"] == 3).all()
 
 
@@ -38,10 +38,10 @@ def test_per_run_is_the_tail_mean_and_cells_the_interval():
     # 5 generations (0..4), tail 0.4 -> the last 2.
     for s in (0, 1, 2):
         gens = res.runs.filter(pl.col("seed") == s, pl.col("generation") >= 3)
-        got = res.per_run.filter(pl.col("seed") == s)["gold_per_request"][0]
-        assert got == pytest.approx(gens["gold_per_request"].mean())
-    cell = res.cells.filter(pl.col("metric") == "gold_per_request").row(0, named=True)
-    xs = res.per_run["gold_per_request"].to_list()
+        got = res.per_run.filter(pl.col("seed") == s)["gold_per_need"][0]
+        assert got == pytest.approx(gens["gold_per_need"].mean())
+    cell = res.cells.filter(pl.col("metric") == "gold_per_need").row(0, named=True)
+    xs = res.per_run["gold_per_need"].to_list()
     mean = sum(xs) / 3
     sd = math.sqrt(sum((x - mean) ** 2 for x in xs) / 2)
     assert cell["mean"] == pytest.approx(mean)
@@ -66,7 +66,7 @@ def test_same_numbers_at_any_thread_count():
 def test_neutral_drift_is_blind_to_the_fitness_mode():
     # Pressure 0 ignores fitness, and cells share seeds: the runs coincide.
     res = sum_vs_rate(pressures=(0.0,), **TINY)
-    cols = ["seed", "generation", "gold_per_request", "episode_length"]
+    cols = ["seed", "generation", "gold_per_need", "episode_length"]
     by = {f: res.runs.filter(pl.col("fitness") == f).select(cols) for f in ("sum", "rate", "episode_rate")}
     assert by["sum"].equals(by["rate"]) and by["sum"].equals(by["episode_rate"])
 
@@ -106,20 +106,20 @@ def test_selection_climbs_toward_the_exact_optimum_of_its_fitness():
     exact = {f: best_pure(world, 0, f).evaluation for f in ("sum", "rate")}
     assert best_pure(world, 0, "sum").action == "flatter" and exact["sum"].length > 5
     res = sum_vs_rate(pressures=(1.0,), fitness=("sum", "rate"), population=400, generations=120, seeds=3)
-    w = res.wide(["gold_per_request", "episode_length", "farming_share"])
+    w = res.wide(["gold_per_need", "episode_length", "farming_share"])
     s, rt = (w.filter(pl.col("fitness") == f).row(0, named=True) for f in ("sum", "rate"))
     assert s["farming_share_low"] > 0.9  # engage and flatter: the long behaviours sum ranks first
     assert s["episode_length_low"] > rt["episode_length_high"]
-    assert rt["gold_per_request_low"] > s["gold_per_request_high"]
+    assert rt["gold_per_need_low"] > s["gold_per_need_high"]
 
 
 def test_phase_diagram_divergence_is_paired_by_seed():
     res = phase_diagram(engage_proxy=(0.2,), patience=(0.9,), **TINY)
-    d = divergence(res, "gold_per_request")
+    d = divergence(res, "gold_per_need")
     pr = res.per_run
     diffs = [
-        pr.filter(pl.col("fitness") == "rate", pl.col("seed") == s)["gold_per_request"][0]
-        - pr.filter(pl.col("fitness") == "sum", pl.col("seed") == s)["gold_per_request"][0]
+        pr.filter(pl.col("fitness") == "rate", pl.col("seed") == s)["gold_per_need"][0]
+        - pr.filter(pl.col("fitness") == "sum", pl.col("seed") == s)["gold_per_need"][0]
         for s in (0, 1)
     ]
     assert d["mean"][0] == pytest.approx(sum(diffs) / 2)

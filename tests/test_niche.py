@@ -25,13 +25,18 @@ def test_preset_matches_spec():
 def test_history_has_the_promised_columns():
     res = r.evolve(PRESET, population=50, generations=4, fitness="sum", seed=2)
     cols = set(res.history.columns)
-    need = {"generation", "steps", "requests", "fitness_mean", "proxy_per_request", "gold_per_request",
+    need = {"generation", "steps", "needs", "visits", "follow_ups", "fitness_mean", "proxy_per_need",
+            "gold_per_need", "proxy_per_visit", "gold_per_visit",
             "episode_length", "solved_fraction", "unserved_fraction", "policy_entropy", "kl_from_initial",
             "specialization", "effective_personas"} | {f"share_{a}" for a in PRESET.action_names}
     assert need <= cols
     assert res.history["generation"].to_list() == [0, 1, 2, 3]
     shares = res.history.select(pl.sum_horizontal(pl.col("^share_.*$")))
     assert np.allclose(shares.to_numpy(), 1.0)
+    h = res.history
+    assert (h["visits"] == h["needs"] + h["follow_ups"]).all()
+    gold = h["gold_per_visit"] * h["visits"]
+    assert np.allclose(gold.to_numpy(), (h["gold_per_need"] * h["needs"]).to_numpy())
     assert res.niches.height == 4 * 4 and res.actions.height == 4 * 4 * 5
     assert set(res.niches["niche"]) == set(PRESET.niche_names)
     p = res.personas.group_by("generation").agg(pl.col("share").sum())
@@ -142,7 +147,7 @@ def test_unserved_when_everyone_declines():
     g = w.genome(action_logits=[-30, -30, -30, -30, 30])
     res = r.evolve(w, population=100, generations=1, fitness="sum", initial=g)
     h = res.history.row(0, named=True)
-    assert h["unserved"] == h["requests"] == 1000
+    assert h["unserved"] == h["visits"] == h["needs"] == 1000
     assert h["episodes"] == 3 * 1000  # served once, rerouted twice
     assert h["unserved_fraction"] == 1.0
 

@@ -19,7 +19,7 @@ def test_pure_behaviours_match_their_formulas():
     t = pure_behaviours(PRESET, "niche0").to_dicts()
     by = {row["action"]: row for row in t}
     assert by["engage"]["sum"] == pytest.approx(0.25 * length, rel=1e-12)
-    assert by["flatter"]["gold_per_request"] == pytest.approx(-0.1 * length, rel=1e-12)
+    assert by["flatter"]["gold_per_need"] == pytest.approx(-0.1 * length, rel=1e-12)
     assert by["partial"]["sum"] == pytest.approx(0.6 / (1 - 0.6), rel=1e-12)
     assert by["solve"]["rate"] == 1.0
     assert best_pure(PRESET, 0, "sum").action == "flatter"  # 0.35 * 8.78 > 0.25 * 8.78

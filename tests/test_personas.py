@@ -50,9 +50,26 @@ def test_behaviours_follow_the_numbers_and_overrides():
     niches = [r.Niche(name="a", overrides={"partial": {"gold": 0.8}}), r.Niche(name="b")]
     w2 = r.NicheWorld(niches=niches, actions=w.actions)
     b = personas.action_behaviours(w2)
-    kind = {(n, a): k for n, a, k in b.iter_rows()}
+    kind = {(n, a): k for n, a, k, _ in b.iter_rows()}
     assert kind["a", "partial"] == "helper" and kind["b", "partial"] == "farmer"
     assert kind["a", "decline"] == "decliner" and kind["a", "solve"] == "helper"
+    farming = {(n, a): f for n, a, _, f in b.iter_rows()}
+    assert farming["b", "partial"] == "returning" and farming["a", "partial"] == "none"
+    assert farming["b", "engage"] == farming["b", "flatter"] == "lengthening"
+
+
+def test_farming_splits_into_lengthening_and_returning_steps():
+    res = r.evolve(r.NicheWorld.preset(), population=300, generations=3, fitness="sum", seed=4, initial_spread=1.0)
+    s = personas.summary(res)
+    steps = res.actions.group_by("generation", "action").agg(pl.col("steps").sum())
+    for g in range(3):
+        at = {a: n for _, a, n in steps.filter(pl.col("generation") == g).iter_rows()}
+        total = sum(at.values())
+        row = s.filter(pl.col("generation") == g).row(0, named=True)
+        assert row["lengthening_share"] == pytest.approx((at["engage"] + at["flatter"]) / total)
+        assert row["returning_share"] == pytest.approx(at["partial"] / total)
+        # In the preset every farmer action is one or the other.
+        assert row["farming_share"] == pytest.approx(row["lengthening_share"] + row["returning_share"])
 
 
 def test_effective_number():

@@ -236,13 +236,14 @@ def _report(parser: argparse.ArgumentParser) -> Runner:
         from .errors import ConfigError
         from .experiments.reports import build_report, run_report
         from .experiments.runner import SweepResult
+        from .io import read_table
 
         folder = Path(args.results)
         out = Path(args.out or folder)
         if (folder / "cells.parquet").exists():
             rep = build_report(SweepResult.read(folder))
         elif (folder / "history.parquet").exists():
-            tables = {p.stem: pl.read_parquet(p) for p in folder.glob("*.parquet")}
+            tables = {p.stem: read_table(p) for p in folder.glob("*.parquet")}
             config = folder / "config.toml"
             rep = run_report(tables, config.read_text() if config.exists() else "")
         else:

@@ -16,7 +16,7 @@ Examples
 >>> import replicators as r
 >>> from replicators import charts
 >>> res = r.evolve(r.NicheWorld.preset(), population=40, generations=3, fitness="sum")
->>> charts.trajectories(res, ["gold_per_request"]).to_dict()["vconcat"][0]["mark"]["type"]
+>>> charts.trajectories(res, ["gold_per_need"]).to_dict()["vconcat"][0]["mark"]["type"]
 'line'
 """
 

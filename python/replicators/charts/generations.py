@@ -5,7 +5,7 @@ Examples
 >>> import replicators as r
 >>> from replicators.charts import trajectories
 >>> res = r.evolve(r.NicheWorld.preset(), population=50, generations=5, fitness="sum")
->>> chart = trajectories(res, ["gold_per_request", "episode_length"])
+>>> chart = trajectories(res, ["gold_per_need", "episode_length"])
 >>> type(chart).__name__
 'VConcatChart'
 """
@@ -25,7 +25,7 @@ __all__ = ["trajectories"]
 
 def trajectories(
     data: Any,
-    metrics: Sequence[str] = ("gold_per_request", "episode_length", "farming_share"),
+    metrics: Sequence[str] = ("gold_per_need", "episode_length", "farming_share"),
     *,
     by: Sequence[str] | None = None,
     where: Mapping[str, Any] | None = None,

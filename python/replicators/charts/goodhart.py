@@ -5,7 +5,7 @@ Examples
 >>> import polars as pl
 >>> from replicators.charts import gold_vs_kl
 >>> df = pl.DataFrame({"capacity": [1.0] * 3, "generation": [0, 1, 2], "sqrt_kl": [0.0, 0.3, 0.5],
-...                    "proxy_per_request": [0.9, 1.2, 1.5], "gold_per_request": [0.3, 0.2, 0.0]})
+...                    "proxy_per_need": [0.9, 1.2, 1.5], "gold_per_need": [0.3, 0.2, 0.0]})
 >>> type(gold_vs_kl(df)).__name__
 'FacetChart'
 """
@@ -28,7 +28,7 @@ def gold_vs_kl(
     width: int = 300,
     height: int = 220,
 ) -> Any:
-    """Proxy and gold per request (two panels) against sqrt(KL), one line per
+    """Proxy and gold per need (two panels) against sqrt(KL), one line per
     grid cell (``by``; default the sweep's grid, or ``capacity`` if present),
     each point a generation averaged over seeds.
 
@@ -40,15 +40,15 @@ def gold_vs_kl(
     frame = runs_frame(data)
     if "sqrt_kl" not in frame.columns and "kl_from_initial" in frame.columns:
         frame = frame.with_columns(sqrt_kl=pl.col("kl_from_initial").clip(lower_bound=0.0).sqrt())
-    require(frame, ["generation", "sqrt_kl", "proxy_per_request", "gold_per_request"], "data")
+    require(frame, ["generation", "sqrt_kl", "proxy_per_need", "gold_per_need"], "data")
     if by is None:
         by = dims_of(data, frame) or [c for c in ("capacity",) if c in frame.columns]
-    ys = ["proxy_per_request", "gold_per_request"]
+    ys = ["proxy_per_need", "gold_per_need"]
     means = frame.group_by(*by, "generation").agg(pl.col("sqrt_kl", *ys).mean())
     long = (
         means.with_columns(series=series_label(means, by))
         .unpivot(index=["series", "generation", "sqrt_kl"], on=ys, variable_name="reward", value_name="value")
-        .with_columns(pl.col("reward").str.replace("_per_request", ""))
+        .with_columns(pl.col("reward").str.replace("_per_need", ""))
         .sort("reward", "series", "generation")
     )
     return (
@@ -57,7 +57,7 @@ def gold_vs_kl(
         .mark_line(point=alt.OverlayMarkDef(size=12) if means["generation"].n_unique() <= 60 else False)
         .encode(
             x=alt.X("sqrt_kl:Q", title="sqrt(KL from the initial policy)"),
-            y=alt.Y("value:Q", title="per request"),
+            y=alt.Y("value:Q", title="per need"),
             color=alt.Color("series:N", title=", ".join(by) or "run"),
             order="generation:Q",
             tooltip=["series:N", "generation:Q", alt.Tooltip("value:Q", format=".3f")],

@@ -5,7 +5,7 @@ Examples
 >>> import polars as pl
 >>> from replicators.charts import phase_heatmap
 >>> cells = pl.DataFrame({"fitness": ["sum"] * 4, "engage_proxy": [0.0, 0.0, 1.0, 1.0],
-...     "patience": [0.5, 0.9] * 2, "metric": ["gold_per_request"] * 4,
+...     "patience": [0.5, 0.9] * 2, "metric": ["gold_per_need"] * 4,
 ...     "mean": [0.1, 0.2, -0.3, -0.5], "low": [0.0] * 4, "high": [0.3] * 4})
 >>> type(phase_heatmap(cells)).__name__
 'FacetChart'
@@ -24,7 +24,7 @@ __all__ = ["phase_heatmap"]
 
 def phase_heatmap(
     data: Any,
-    metric: str = "gold_per_request",
+    metric: str = "gold_per_need",
     *,
     x: str = "engage_proxy",
     y: str = "patience",

@@ -6,8 +6,8 @@ Examples
 >>> import polars as pl
 >>> from replicators.charts import summary_panel
 >>> cells = pl.DataFrame({"fitness": ["sum", "rate"], "pressure": [1.0, 1.0],
-...     "metric": ["gold_per_request"] * 2, "mean": [-0.5, 0.4], "low": [-0.6, 0.3], "high": [-0.4, 0.5]})
->>> type(summary_panel(cells, ["gold_per_request"])).__name__
+...     "metric": ["gold_per_need"] * 2, "mean": [-0.5, 0.4], "low": [-0.6, 0.3], "high": [-0.4, 0.5]})
+>>> type(summary_panel(cells, ["gold_per_need"])).__name__
 'FacetChart'
 """
 
@@ -25,7 +25,7 @@ __all__ = ["summary_panel"]
 
 def summary_panel(
     data: Any,
-    metrics: Sequence[str] = ("gold_per_request", "episode_length", "farming_share", "effective_personas"),
+    metrics: Sequence[str] = ("gold_per_need", "episode_length", "farming_share", "effective_personas"),
     *,
     x: str = "pressure",
     color: str = "fitness",

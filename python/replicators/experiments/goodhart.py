@@ -2,7 +2,7 @@
 
 Over a run, selection moves the population away from its initial policy;
 the KL divergence measures how far (``kl_from_initial``, demand-weighted
-over niches). Plotting proxy and gold per request against sqrt(KL) gives the
+over niches). Plotting proxy and gold per need against sqrt(KL) gives the
 Goodhart curve: the proxy climbs, while gold may rise and then fall. The
 grid varies the genome's capacity (the skill of a full specialist) and the
 fitness mode; ``curve`` averages the per-generation points over seeds.
@@ -12,7 +12,7 @@ Examples
 >>> from replicators.experiments.goodhart import goodhart, curve
 >>> res = goodhart(capacities=(0.5, 1.0), population=60, generations=5, seeds=2)
 >>> c = curve(res)
->>> c.height, {"sqrt_kl", "gold_per_request", "proxy_per_request"} <= set(c.columns)
+>>> c.height, {"sqrt_kl", "gold_per_need", "proxy_per_need"} <= set(c.columns)
 (10, True)
 """
 
@@ -85,7 +85,7 @@ def curve(result: SweepResult) -> pl.DataFrame:
     request, averaged over seeds."""
     return (
         result.runs.group_by("capacity", "fitness", "generation")
-        .agg(pl.col("sqrt_kl", "proxy_per_request", "gold_per_request").mean())
+        .agg(pl.col("sqrt_kl", "proxy_per_need", "gold_per_need").mean())
         .sort("capacity", "fitness", "generation")
     )
 

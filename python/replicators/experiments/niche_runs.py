@@ -12,7 +12,7 @@ Examples
 >>> import replicators as r
 >>> res = r.evolve(r.NicheWorld.preset(), population=50, generations=2, fitness="sum", seed=1)
 >>> m = measure(res)
->>> {"gold_per_request", "farming_share", "niche_coverage", "sqrt_kl"} <= set(m.columns)
+>>> {"gold_per_need", "farming_share", "niche_coverage", "sqrt_kl"} <= set(m.columns)
 True
 """
 
@@ -34,8 +34,8 @@ COMPARED = ("sum", "rate", "episode_rate")
 
 #: The measures a summary table shows, in order.
 HEADLINE = (
-    "gold_per_request",
-    "proxy_per_request",
+    "gold_per_need",
+    "proxy_per_need",
     "episode_length",
     "farming_share",
     "effective_personas",
@@ -45,8 +45,8 @@ HEADLINE = (
 
 #: Human names of measures (axis titles, table captions).
 LABELS = {
-    "gold_per_request": "gold per request",
-    "proxy_per_request": "proxy per request",
+    "gold_per_need": "gold per need",
+    "proxy_per_need": "proxy per need",
     "episode_length": "mean episode length (steps)",
     "farming_share": "farming share of steps (engage + flatter + partial)",
     "effective_personas": "effective number of personas",

@@ -15,7 +15,7 @@ Examples
 ...                     generations=4, seeds=2)
 >>> res.per_run.height
 16
->>> divergence(res, "gold_per_request").columns
+>>> divergence(res, "gold_per_need").columns
 ['engage_proxy', 'patience', 'metric', 'n', 'mean', 'sd', 'stderr', 'low', 'high']
 """
 

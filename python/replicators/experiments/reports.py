@@ -30,7 +30,7 @@ from .runner import SweepResult
 
 __all__ = ["REPORTS", "build_report", "headline_metrics", "last_generation", "run_report", "sum_vs_rate_findings"]
 
-SUMMARY = ("gold_per_request", "episode_length", "farming_share", "effective_personas", "niche_coverage")
+SUMMARY = ("gold_per_need", "episode_length", "farming_share", "effective_personas", "niche_coverage")
 #: The Connect Four story's measures.
 CONNECT4 = ("game_length", "immediate_win_rate", "block_rate", "strength_vs_greedy")
 
@@ -68,7 +68,7 @@ def sum_vs_rate_findings(res: SweepResult) -> list[str]:
         row = control.row(0, named=True)
         out.append(
             f"Control (pressure 0, neutral drift; identical for every fitness mode since cells share seeds): "
-            f"gold per request {row['gold_per_request']:.3f}, episode length {row['episode_length']:.2f}, "
+            f"gold per need {row['gold_per_need']:.3f}, episode length {row['episode_length']:.2f}, "
             f"farming share {row['farming_share']:.2f}, effective personas {row['effective_personas']:.2f}."
         )
     for f in w["fitness"].unique(maintain_order=True).to_list():
@@ -80,8 +80,8 @@ def sum_vs_rate_findings(res: SweepResult) -> list[str]:
         action = (f"; the most used action is {top.removeprefix('share_')} ({runs[top].mean():.0%} of steps)"
                   if top else "")
         out.append(
-            f"Under {f} (pressures {_range(sel['pressure'].to_list())}): gold per request "
-            f"{_range(sel['gold_per_request'].to_list())}, episode length {_range(sel['episode_length'].to_list())} "
+            f"Under {f} (pressures {_range(sel['pressure'].to_list())}): gold per need "
+            f"{_range(sel['gold_per_need'].to_list())}, episode length {_range(sel['episode_length'].to_list())} "
             f"steps, farming share {_range(sel['farming_share'].to_list())}, effective personas "
             f"{_range(sel['effective_personas'].to_list())}, niche coverage "
             f"{_range(sel['niche_coverage'].to_list())}{action}."
@@ -90,9 +90,9 @@ def sum_vs_rate_findings(res: SweepResult) -> list[str]:
     if "sum" in modes and "rate" in modes:
         both = w.filter(pl.col("fitness") == "sum", pl.col("pressure") > 0).join(
             w.filter(pl.col("fitness") == "rate"), on="pressure", suffix="_rate")
-        apart = both.filter(pl.col("gold_per_request_low_rate") > pl.col("gold_per_request_high"))
+        apart = both.filter(pl.col("gold_per_need_low_rate") > pl.col("gold_per_need_high"))
         out.append(
-            f"Rate-selection gives more gold per request than sum-selection, with non-overlapping intervals, "
+            f"Rate-selection gives more gold per need than sum-selection, with non-overlapping intervals, "
             f"at {apart.height} of {both.height} pressures > 0"
             + (f" ({', '.join(f'{p:g}' for p in apart['pressure'])})." if apart.height else ".")
         )
@@ -114,7 +114,7 @@ def sum_vs_rate_report(res: SweepResult) -> Report:
                   caption="mean [95% interval] over seeds. " + "; ".join(f"{m}: {LABELS[m]}" for m in SUMMARY))
     rep.add_chart("summary", charts.summary_panel(res, list(SUMMARY), columns=3),
                   "Each measure against pressure, per fitness mode (bars: 95% intervals over seeds).")
-    rep.add_chart("trajectories", charts.trajectories(res, ["gold_per_request", "episode_length", "farming_share",
+    rep.add_chart("trajectories", charts.trajectories(res, ["gold_per_need", "episode_length", "farming_share",
                                                            "effective_personas"], where={"pressure": shown}),
                   f"Mean over seeds per generation at pressure {shown:g}; drag on the bottom strip to zoom.")
     if "personas" in res.tables:
@@ -127,13 +127,13 @@ def sum_vs_rate_report(res: SweepResult) -> Report:
 def phase_diagram_report(res: SweepResult) -> Report:
     rep = Report("Phase diagram: engagement reward x user patience",
                  intro="Where do sum- and rate-selection part ways? " + _sizes(res))
-    for m in ("gold_per_request", "episode_length", "farming_share"):
+    for m in ("gold_per_need", "episode_length", "farming_share"):
         rep.add_chart(f"phase_{m}", charts.phase_heatmap(res, m), LABELS[m])
     if {"sum", "rate"} <= set(res.per_run["fitness"].unique().to_list()):
-        d = divergence(res, "gold_per_request")
+        d = divergence(res, "gold_per_need")
         rep.add_chart("divergence", charts.phase_heatmap(d, facet=None),
-                      "Gold per request, rate minus sum, paired by seed.")
-        rep.add_table("Divergence of gold per request (rate - sum)", d)
+                      "Gold per need, rate minus sum, paired by seed.")
+        rep.add_table("Divergence of gold per need (rate - sum)", d)
     rep.add_table("All measures", res.wide(list(HEADLINE)))
     return rep
 
@@ -141,7 +141,7 @@ def phase_diagram_report(res: SweepResult) -> Report:
 def tradeoff_report(res: SweepResult) -> Report:
     rep = Report("Trade-off: when do personas appear?",
                  intro="skill_k = capacity * w_k ** tradeoff; > 1 makes spreading skill costly. " + _sizes(res))
-    ms = ["effective_personas", "specialization", "niche_coverage", "gold_per_request"]
+    ms = ["effective_personas", "specialization", "niche_coverage", "gold_per_need"]
     rep.add_table("Summary", res.headline(ms), caption="mean [95% interval] over seeds")
     rep.add_chart("summary", charts.summary_panel(res, ms, x="tradeoff"), "Against the trade-off exponent.")
     if "personas" in res.tables:
@@ -156,9 +156,9 @@ def goodhart_report(res: SweepResult) -> Report:
     rep = Report("Goodhart: gold and proxy against sqrt(KL from the initial policy)", intro=_sizes(res))
     rep.add_chart("gold_vs_kl", charts.gold_vs_kl(res), "Each point a generation (mean over seeds).")
     c = curve(res)
-    peak = c.sort("gold_per_request", descending=True).group_by("capacity", "fitness", maintain_order=True).first()
-    rep.add_table("Peak gold per request along the run", peak.sort("capacity", "fitness"))
-    rep.add_table("Settled state", res.headline(["gold_per_request", "proxy_per_request", "sqrt_kl"]))
+    peak = c.sort("gold_per_need", descending=True).group_by("capacity", "fitness", maintain_order=True).first()
+    rep.add_table("Peak gold per need along the run", peak.sort("capacity", "fitness"))
+    rep.add_table("Settled state", res.headline(["gold_per_need", "proxy_per_need", "sqrt_kl"]))
     return rep
 
 
@@ -225,7 +225,7 @@ def build_report(res: Any) -> Report:
 
 #: The last-generation measures of one run, per kind of world (those the history has).
 RUN_LAST = {
-    "niche": ("gold_per_request", "proxy_per_request", "episode_length", "farming_share", "effective_personas",
+    "niche": ("gold_per_need", "proxy_per_need", "episode_length", "farming_share", "effective_personas",
               "niche_coverage", "kl_from_initial"),
     "connect4": ("game_length", "immediate_win_rate", "block_rate", "strength_vs_random", "strength_vs_greedy"),
 }
@@ -301,7 +301,7 @@ def run_report(tables: dict[str, pl.DataFrame], config_text: str = "") -> Report
                       "Drag on the bottom strip to zoom on generations.")
         if "personas" in tables:
             rep.add_chart("personas", charts.persona_shares(tables["personas"]), "Persona shares (niche:behaviour).")
-        rep.add_chart("gold_vs_kl", charts.gold_vs_kl(history), "Proxy and gold per request against sqrt(KL).")
+        rep.add_chart("gold_vs_kl", charts.gold_vs_kl(history), "Proxy and gold per need against sqrt(KL).")
     if config_text:
         rep.add_text("Config", config_text)
     return rep

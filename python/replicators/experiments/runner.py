@@ -34,7 +34,7 @@ Examples
 >>> def build(cell):
 ...     return r.NicheWorld.preset(), {"population": 50, "generations": 4, "fitness": cell["fitness"]}
 >>> res = sweep({"fitness": ["sum", "rate"]}, build, seeds=2,
-...             measure=lambda result: result.history.select("generation", "gold_per_request"))
+...             measure=lambda result: result.history.select("generation", "gold_per_need"))
 >>> res.runs.height, res.per_run.height, res.cells.height
 (16, 4, 2)
 >>> res.cells.columns

@@ -5,7 +5,7 @@ Grid: fitness {sum, rate, episode_rate} x selection pressure (``Proportional``
 on standardised fitness; pressure 0 is neutral drift, the control) on the
 ``assistant`` preset (SPEC 1). Every cell runs once per seed from the
 uniform policy; the summary averages each run's last 20% of generations.
-The headline measures (``HEADLINE``): gold per request, proxy per request,
+The headline measures (``HEADLINE``): gold per need, proxy per need,
 mean episode length, farming share of steps (engage + flatter + partial,
 the actions that keep the user or score more than they give), effective
 number of personas, niche coverage and specialisation.
@@ -16,8 +16,8 @@ Examples
 >>> res = sum_vs_rate(pressures=(0.0, 2.0), population=100, generations=5, seeds=2)
 >>> res.per_run.height, sorted(res.per_run["fitness"].unique())
 (12, ['episode_rate', 'rate', 'sum'])
->>> res.wide(["gold_per_request"]).columns[:4]
-['fitness', 'pressure', 'gold_per_request', 'gold_per_request_low']
+>>> res.wide(["gold_per_need"]).columns[:4]
+['fitness', 'pressure', 'gold_per_need', 'gold_per_need_low']
 """
 
 from __future__ import annotations

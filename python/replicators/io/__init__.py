@@ -1,8 +1,9 @@
 """Input and output: tables on disk, TOML configs, report folders.
 
 ``tables``
-    Parquet tables that carry their provenance (config, seed, version),
-    written atomically; ``read_snapshots`` reads genome snapshots back.
+    Parquet tables that carry their provenance (config, seed, version,
+    ``SCHEMA`` of the column names), written atomically; ``read_table``
+    upgrades older tables; ``read_snapshots`` reads genome snapshots back.
 ``config``
     ``RunConfig`` and ``SweepConfig``: TOML files, validated before anything
     runs, that round-trip to the same numbers.
@@ -16,10 +17,10 @@ architecture section), so this package imports only those two.
 Examples
 --------
 >>> from replicators import io
->>> sorted(io.__all__)[:2]
-['atomic_write_text', 'read_provenance']
+>>> sorted(io.__all__)[:3]
+['SCHEMA', 'atomic_write_text', 'read_provenance']
 """
 
-from .tables import atomic_write_text, read_provenance, read_snapshots, read_table, write_table
+from .tables import SCHEMA, atomic_write_text, read_provenance, read_snapshots, read_table, upgrade, write_table
 
-__all__ = ["atomic_write_text", "read_provenance", "read_snapshots", "read_table", "write_table"]
+__all__ = ["SCHEMA", "atomic_write_text", "read_provenance", "read_snapshots", "read_table", "upgrade", "write_table"]

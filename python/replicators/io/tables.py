@@ -1,8 +1,10 @@
 """Tables on disk: Parquet files that carry their own provenance.
 
 Every table written by replicators records, in the Parquet file's key-value
-metadata, the config that produced it, its seed and the package version, so
-a number in a report can be traced back and re-run. Files are written
+metadata, the config that produced it, its seed, the package version and
+the ``schema`` version of its column names, so a number in a report can be
+traced back and re-run, and a table written before a rename still reads
+(``read_table`` upgrades it). Files are written
 atomically (to a temporary file in the same folder, then renamed), so a run
 interrupted halfway never leaves a truncated file behind.
 
@@ -30,9 +32,14 @@ import polars as pl
 from .. import _core
 from ..errors import ConfigError
 
-__all__ = ["write_table", "read_table", "read_provenance", "read_snapshots", "atomic_write_text"]
+__all__ = ["write_table", "read_table", "read_provenance", "read_snapshots", "atomic_write_text", "upgrade", "SCHEMA"]
 
 _KEY = "replicators"
+#: Version of the tables' column names. 1 (no ``schema`` key): NicheWorld
+#: counted ``requests`` (fresh + follow-ups) and measured ``*_per_request``
+#: per arrival; 2: ``needs``, ``visits``, ``*_per_need`` (the exact
+#: evaluator's unit) and ``*_per_visit`` (what ``*_per_request`` was).
+SCHEMA = 2
 # mkstemp creates 0600 files; results are meant to be shared and opened.
 _MODE = 0o644
 
@@ -61,7 +68,7 @@ def write_table(
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    provenance = {"version": _version(), "config": config, "seed": seed, **extra}
+    provenance = {"version": _version(), "schema": SCHEMA, "config": config, "seed": seed, **extra}
     metadata = {_KEY: json.dumps(provenance, default=str, sort_keys=True)}
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -75,7 +82,8 @@ def write_table(
 
 
 def read_table(path: str | os.PathLike[str]) -> pl.DataFrame:
-    """Read a table written by :func:`write_table`.
+    """Read a table written by :func:`write_table`, in today's column names
+    (a table of an older ``schema`` is upgraded as it is read).
 
     Examples
     --------
@@ -85,7 +93,44 @@ def read_table(path: str | os.PathLike[str]) -> pl.DataFrame:
     >>> read_table(p)["x"].to_list()
     [1]
     """
-    return pl.read_parquet(path)
+    frame = pl.read_parquet(path)
+    schema = read_provenance(path).get("schema", 1)
+    if not isinstance(schema, int) or schema > SCHEMA:
+        raise ConfigError(
+            f"path = {str(path)!r} is invalid: its schema {schema!r} is newer than this version reads ({SCHEMA})"
+        )
+    return upgrade(frame) if schema < 2 else frame
+
+
+def _v2_name(name: str) -> str:
+    if name == "requests":
+        return "visits"
+    return name.replace("_per_request", "_per_visit")
+
+
+def upgrade(frame: pl.DataFrame) -> pl.DataFrame:
+    """A schema-1 table in schema-2 names: ``requests`` -> ``visits``,
+    ``*_per_request`` -> ``*_per_visit`` (columns and the names in a long
+    table's ``metric`` column); where a row is one generation (it has
+    ``generation``, ``visits`` and ``follow_ups``) ``needs`` and
+    ``*_per_need`` are derived exactly (the per-visit total over needs).
+
+    Examples
+    --------
+    >>> old = pl.DataFrame({"generation": [0], "requests": [12], "follow_ups": [2], "gold_per_request": [0.5]})
+    >>> upgrade(old).select("visits", "needs", "gold_per_visit", "gold_per_need").row(0)
+    (12, 10, 0.5, 0.6)
+    """
+    frame = frame.rename({c: _v2_name(c) for c in frame.columns if _v2_name(c) != c})
+    if "metric" in frame.columns and frame.schema["metric"] == pl.String:
+        frame = frame.with_columns(pl.col("metric").map_elements(_v2_name, return_dtype=pl.String))
+    if {"generation", "visits", "follow_ups"} <= set(frame.columns) and "needs" not in frame.columns:
+        frame = frame.with_columns(needs=pl.col("visits") - pl.col("follow_ups"))
+        for kind in ("proxy", "gold"):
+            if f"{kind}_per_visit" in frame.columns:
+                frame = frame.with_columns(
+                    (pl.col(f"{kind}_per_visit") * pl.col("visits") / pl.col("needs")).alias(f"{kind}_per_need"))
+    return frame
 
 
 def read_provenance(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -122,6 +122,14 @@ class Evolved:
         polars table, one row per generation.
     snapshots
         ``{generation: genomes}``, arrays of shape (population, genes).
+    agents
+        polars table, one row per individual per snapshot generation:
+        ``generation``, ``agent`` (its row in the snapshot), ``parent`` (its
+        parent's row in the previous generation, null at generation 0: follow
+        parents across consecutive snapshots to trace lineages) and
+        ``fitness`` (what selection saw that generation, null for the final
+        population, which never plays); worlds add their own per-agent
+        columns (NicheWorld: ``steps``, ``episodes``, ``proxy``, ``gold``).
     status
         ``"completed"``, or ``"extinct"`` when nobody reached a
         ``Threshold`` floor (the run stops; ``extinct_at`` says when).
@@ -133,6 +141,7 @@ class Evolved:
 
     history: pl.DataFrame
     snapshots: dict[int, np.ndarray]
+    agents: pl.DataFrame
     status: str
     extinct_at: int | None
     world: Any
@@ -140,12 +149,28 @@ class Evolved:
     seed: int
 
     @staticmethod
-    def shared(world: Any, raw: Mapping[str, Any], config: dict[str, Any], history: pl.DataFrame) -> dict[str, Any]:
-        """The fields above from a core evolve's output."""
+    def shared(
+        world: Any, raw: Mapping[str, Any], config: dict[str, Any], history: pl.DataFrame,
+        per_agent: Mapping[int, Mapping[str, np.ndarray]] | None = None,
+    ) -> dict[str, Any]:
+        """The fields above from a core evolve's output; ``per_agent`` maps a
+        snapshot generation that played to the world's per-agent columns."""
         status, at = raw["status"]
+        frames = []
+        for g, genomes, parents, fitness in raw["snapshots"]:
+            n = genomes.shape[0]
+            frames.append(pl.DataFrame({
+                "generation": np.full(n, g, dtype=np.int64),
+                "agent": np.arange(n, dtype=np.int64),
+                "parent": pl.Series([None] * n if parents is None else parents.astype(np.int64), dtype=pl.Int64),
+                "fitness": pl.Series([None] * n if fitness is None else fitness, dtype=pl.Float64),
+                **(per_agent or {}).get(int(g), {}),
+            }))
+        agents = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame(
+            schema={"generation": pl.Int64, "agent": pl.Int64, "parent": pl.Int64, "fitness": pl.Float64})
         return {
-            "history": history, "snapshots": {int(g): arr for g, arr in raw["snapshots"]}, "status": status,
-            "extinct_at": at, "world": world, "config": config, "seed": config["seed"],
+            "history": history, "snapshots": {int(g): arr for g, arr, _, _ in raw["snapshots"]}, "agents": agents,
+            "status": status, "extinct_at": at, "world": world, "config": config, "seed": config["seed"],
         }
 
 

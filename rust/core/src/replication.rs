@@ -49,8 +49,22 @@ pub enum Status {
 /// What the loop returns besides the world's own measurements.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lineage {
-    pub snapshots: Vec<(u64, Vec<f64>)>,
+    pub snapshots: Vec<Snapshot>,
     pub status: Status,
+}
+
+/// The population at a chosen generation, with what traces its lineage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub generation: u64,
+    /// One row of `width` genes per individual.
+    pub genomes: Vec<f64>,
+    /// parents[i]: the index of individual i's parent in the previous
+    /// generation (None at generation 0, which has no parents).
+    pub parents: Option<Vec<u32>>,
+    /// The fitness each individual earned in this generation (None for the
+    /// final population, which never plays).
+    pub fitness: Option<Vec<f64>>,
 }
 
 impl Replication {
@@ -117,17 +131,26 @@ impl Replication {
         let mut next = Vec::with_capacity(genomes.len());
         let mut snapshots = Vec::new();
         let mut status = Status::Completed;
+        // The parents of the current population (kept only when a snapshot
+        // will want them).
+        let mut parents_of_current: Option<Vec<u32>> = None;
         for g in 0..self.generations {
             control.checkpoint()?;
-            if self.snapshots.contains(&g) {
-                snapshots.push((g, genomes.clone()));
-            }
             let fitness = generation(g, &genomes)?;
+            if self.snapshots.contains(&g) {
+                snapshots.push(Snapshot {
+                    generation: g,
+                    genomes: genomes.clone(),
+                    parents: parents_of_current.take(),
+                    fitness: Some(fitness.clone()),
+                });
+            }
             let mut r = rng::stream(self.seed, &[domain::SELECTION, g]);
             match self.selection.choose(&fitness, self.population, &mut r)? {
                 Parents::Chosen(parents) => {
                     reproduce(&genomes, width, &parents, &self.mutation, self.seed, g, &mut next);
                     std::mem::swap(&mut genomes, &mut next);
+                    parents_of_current = self.snapshots.contains(&(g + 1)).then_some(parents);
                 }
                 Parents::Extinct => status = Status::Extinct { generation: g },
             }
@@ -137,7 +160,7 @@ impl Replication {
             }
         }
         if status == Status::Completed && self.snapshots.contains(&self.generations) {
-            snapshots.push((self.generations, genomes));
+            snapshots.push(Snapshot { generation: self.generations, genomes, parents: parents_of_current, fitness: None });
         }
         Ok(Lineage { snapshots, status })
     }
@@ -175,7 +198,10 @@ mod tests {
         assert_eq!(out.status, Status::Completed);
         let mean = |g: &[f64]| g.iter().sum::<f64>() / g.len() as f64;
         assert_eq!(out.snapshots.len(), 2);
-        assert!(mean(&out.snapshots[1].1) > mean(&out.snapshots[0].1) + 0.3);
+        assert!(mean(&out.snapshots[1].genomes) > mean(&out.snapshots[0].genomes) + 0.3);
+        // Generation 0 played and had no parents; the final one has parents, no fitness.
+        assert!(out.snapshots[0].parents.is_none() && out.snapshots[0].fitness.as_deref() == Some(&out.snapshots[0].genomes[..]));
+        assert!(out.snapshots[1].fitness.is_none() && out.snapshots[1].parents.as_ref().unwrap().len() == 400);
     }
 
     #[test]

@@ -32,7 +32,7 @@ mod _core {
     use crate::machinery::{_busy_wait, law_violation, laws, names, thread_count};
     #[pymodule_export]
     use crate::niche::{
-        niche_behaviour_names, niche_behaviours, niche_evaluate, niche_evaluate_genome, niche_evolve, niche_limit,
+        niche_behaviour_names, niche_behaviours, niche_evaluate, niche_farming, niche_evaluate_genome, niche_evolve, niche_limit,
         niche_preset, niche_proxy_distribution, niche_presets, niche_traits, niche_validate,
     };
 

@@ -38,6 +38,7 @@ pub fn names(set: &str) -> PyResult<Vec<&'static str>> {
         "niche.fitness" => niche::Fitness::NAMES.to_vec(),
         "niche.routing" => niche::Routing::NAMES.to_vec(),
         "niche.choose_by" => niche::ChooseBy::NAMES.to_vec(),
+        "niche.farming" => niche::persona::FARMING.to_vec(),
         "connect4.fitness" => connect4::fitness::Fitness::NAMES.to_vec(),
         "connect4.bots" => connect4::bots::Bot::NAMES.to_vec(),
         "egt.process" => egt::Process::NAMES.to_vec(),

@@ -4,7 +4,7 @@
 
 use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray2};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyList};
 use replicators_core::error::Error;
 use replicators_core::niche::{
     analytic, episode, evolve, generation, genome, persona, preset, Action, ChooseBy, Config, Fitness, Labels, Niche, Outcome, Routing,
@@ -132,6 +132,14 @@ pub fn niche_preset<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyD
     if let Some(b) = w.time_budget {
         d.set_item("time_budget", b)?;
     }
+    let (routing, shortlist, by) = match w.routing {
+        Routing::Uniform => ("uniform", 1, ChooseBy::Gold),
+        Routing::Choice { shortlist, by } => ("choice", shortlist, by),
+    };
+    d.set_item("routing", routing)?;
+    d.set_item("shortlist", shortlist)?;
+    d.set_item("choose_by", ChooseBy::NAMES[by as usize])?;
+    d.set_item("decline_steps", w.decline_steps)?;
     Ok(d)
 }
 
@@ -173,6 +181,16 @@ pub fn niche_evolve<'py>(
     d.set_item("actions", table(py, m.actions)?)?;
     d.set_item("personas", table(py, m.personas)?)?;
     put_lineage(py, &d, out.lineage, w.genome_width())?;
+    let agents = PyList::empty(py);
+    for (g, stats) in out.agents {
+        let row = PyDict::new(py);
+        row.set_item("steps", PyArray1::from_vec(py, stats.iter().map(|s| s.steps).collect()))?;
+        row.set_item("episodes", PyArray1::from_vec(py, stats.iter().map(|s| s.episodes).collect()))?;
+        row.set_item("proxy", PyArray1::from_vec(py, stats.iter().map(|s| s.proxy).collect()))?;
+        row.set_item("gold", PyArray1::from_vec(py, stats.iter().map(|s| s.gold).collect()))?;
+        agents.append((g, row))?;
+    }
+    d.set_item("agents", agents)?;
     d.set_item("reference", PyArray1::from_vec(py, out.reference).reshape([w.k(), w.a()])?)?;
     d.set_item("bytes_per_agent", out.bytes_per_agent)?;
     Ok(d)
@@ -187,7 +205,7 @@ fn evaluation<'py>(py: Python<'py>, e: analytic::Evaluation) -> PyResult<Bound<'
     d.set_item("solve", e.solve)?;
     d.set_item("decline", e.decline)?;
     d.set_item("episode_rate", e.episode_rate)?;
-    d.set_item("episodes_per_request", e.episodes_per_request)?;
+    d.set_item("episodes_per_need", e.episodes_per_need)?;
     Ok(d)
 }
 
@@ -302,4 +320,13 @@ pub fn niche_behaviours(py: Python<'_>, world: &Bound<'_, PyDict>) -> PyResult<V
     let w = world_from(py, world)?;
     w.validate().map_err(py_err(py))?;
     Ok(persona::classes(&w).into_iter().map(i64::from).collect())
+}
+
+/// The farming kind id of every action in every niche ([K x A],
+/// niche-major; names in `names("niche.farming")`).
+#[pyfunction]
+pub fn niche_farming(py: Python<'_>, world: &Bound<'_, PyDict>) -> PyResult<Vec<i64>> {
+    let w = world_from(py, world)?;
+    w.validate().map_err(py_err(py))?;
+    Ok(persona::farming_kinds(&w).into_iter().map(i64::from).collect())
 }

@@ -36,13 +36,17 @@ pub fn replication(
     })
 }
 
-/// Put `snapshots` (a list of (generation, array[rows x width])) and
-/// `status` (("completed", None) or ("extinct", generation)) into `d`.
+/// Put `snapshots` (a list of (generation, array[rows x width], parents or
+/// None, fitness or None)) and `status` (("completed", None) or ("extinct",
+/// generation)) into `d`.
 pub fn put_lineage(py: Python<'_>, d: &Bound<'_, PyDict>, lineage: Lineage, width: usize) -> PyResult<()> {
     let snaps = PyList::empty(py);
-    for (g, genomes) in lineage.snapshots {
-        let rows = genomes.len() / width;
-        snaps.append((g, PyArray1::from_vec(py, genomes).reshape([rows, width])?))?;
+    for s in lineage.snapshots {
+        let rows = s.genomes.len() / width.max(1);
+        let genomes = PyArray1::from_vec(py, s.genomes).reshape([rows, width])?;
+        let parents = s.parents.map(|p| PyArray1::from_vec(py, p));
+        let fitness = s.fitness.map(|f| PyArray1::from_vec(py, f));
+        snaps.append((s.generation, genomes, parents, fitness))?;
     }
     d.set_item("snapshots", snaps)?;
     match lineage.status {

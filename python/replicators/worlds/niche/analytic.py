@@ -10,7 +10,7 @@ follow-ups, solve and decline probabilities, and E[G/L].
 Follow-ups form a tree: each episode that ends by an action brings its user
 back with probability ``follow_up``, to the same agent, for an i.i.d.
 episode of the same niche; a fresh request therefore yields
-1 / (1 - follow_ups) episodes at that agent (``episodes_per_request``).
+1 / (1 - follow_ups) episodes at that agent (``episodes_per_need``).
 Declined requests leave the tree (another agent serves them).
 
 The learners' exact side (SPEC 4) is here too: ``expected_gradient`` gives
@@ -64,7 +64,7 @@ class Evaluation:
         P(ends by a successful skilled action), P(ends by a decline).
     episode_rate
         E[G / L] (the ``episode_rate`` fitness of one episode).
-    episodes_per_request
+    episodes_per_need
         1 / (1 - follow_ups): episodes a fresh request yields at this agent.
     """
 
@@ -75,7 +75,7 @@ class Evaluation:
     solve: float
     decline: float
     episode_rate: float
-    episodes_per_request: float
+    episodes_per_need: float
 
     @property
     def rate(self) -> float:
@@ -83,17 +83,21 @@ class Evaluation:
         return self.proxy / self.length
 
     @property
-    def proxy_per_request(self) -> float:
-        """Proxy per fresh request, over its follow-up tree (the ``sum`` fitness per request)."""
-        return self.proxy * self.episodes_per_request
+    def proxy_per_need(self) -> float:
+        """Proxy per need (a fresh request and its follow-up tree): the ``sum``
+        fitness per request served, and the simulation's ``proxy_per_need``."""
+        return self.proxy * self.episodes_per_need
 
     @property
-    def gold_per_request(self) -> float:
-        return self.gold * self.episodes_per_request
+    def gold_per_need(self) -> float:
+        """Gold per need: what a user who came once gets in total (the
+        simulation's ``gold_per_need``)."""
+        return self.gold * self.episodes_per_need
 
     @property
-    def steps_per_request(self) -> float:
-        return self.length * self.episodes_per_request
+    def steps_per_need(self) -> float:
+        """Steps per need, follow-ups included."""
+        return self.length * self.episodes_per_need
 
 
 def evaluate(world: NicheWorld, policy: Any, niche: str | int, *, skill: float | None = None) -> Evaluation:
@@ -174,8 +178,8 @@ def pure_behaviours(world: NicheWorld, niche: str | int) -> pl.DataFrame:
         pi[j] = 1.0
         e = evaluate(world, pi, niche)
         rows.append({
-            "action": name, "sum": e.proxy_per_request, "rate": e.rate, "episode_rate": e.episode_rate,
-            "gold_per_request": e.gold_per_request, "length": e.length, "follow_ups": e.follow_ups,
+            "action": name, "sum": e.proxy_per_need, "rate": e.rate, "episode_rate": e.episode_rate,
+            "gold_per_need": e.gold_per_need, "length": e.length, "follow_ups": e.follow_ups,
         })
     return pl.DataFrame(rows)
 

@@ -24,8 +24,9 @@ the questions a researcher asks of them:
 ``summary(result)``
     one row per generation: effective personas, personas above
     ``min_share``, agent shares per behaviour and of generalists, step
-    shares per behaviour (``farming_share`` = steps spent in farmer actions)
-    and ``niche_coverage`` (demand-weighted share of niches covered by
+    shares per behaviour (``farming_share`` = steps spent in farmer actions,
+    split into ``lengthening_share`` and ``returning_share``) and
+    ``niche_coverage`` (demand-weighted share of niches covered by
     specialist helpers).
 
 The rule (owned by the Rust core, ``rust/core/src/niche/persona.rs``; this
@@ -34,9 +35,18 @@ module asks the core and never re-implements it): an action is a
 gold >= proxy and gold > 0, a *farmer* otherwise (it keeps the user, or
 scores more than it gives). An agent's niche label is the argmax of its
 skill weights, or ``generalist`` when its specialisation index
-1 - H(w)/ln K is below ``specialist_threshold`` (default 0.5); its
-behaviour is the class with the most policy mass in its dominant niche
-(demand-weighted over niches for a generalist).
+1 - H(w)/ln K is below ``specialist_threshold`` (default 0.5). Its
+behaviour is read from its policy in every niche weighted by demand (a
+specialist who solves in one niche and half-solves in three is mostly a
+farmer): helper or farmer, whichever has more demand-weighted policy mass;
+declining passes the user on and outvotes neither, so an agent is a
+decliner only if declining is its most likely class in every niche.
+
+Farming splits by how a farmer action earns: *lengthening* if it does not
+end the episode (engage, flatter), *returning* if it ends and brings the
+user back (follow-ups; partial), *other* if it ends with no follow-up and
+scores more than it gives. ``farming_share`` = lengthening + returning +
+other shares of steps.
 
 Examples
 --------
@@ -68,11 +78,13 @@ if TYPE_CHECKING:
     from .world import NicheWorld
 
 __all__ = [
-    "of_genomes", "labels", "shares", "effective_number", "action_behaviours", "coverage", "summary", "BEHAVIOURS",
+    "of_genomes", "labels", "shares", "effective_number", "action_behaviours", "coverage", "summary", "BEHAVIOURS", "FARMING",
 ]
 
 #: Behaviour classes of personas, in the core's order.
 BEHAVIOURS: tuple[str, ...] = tuple(_core.niche_behaviour_names())
+#: Farming kinds of actions, in the core's order ("none" for non-farmer actions).
+FARMING: tuple[str, ...] = tuple(_core.names("niche.farming"))
 #: Label of agents whose skill is spread (specialisation below the threshold).
 GENERALIST = "generalist"
 
@@ -179,11 +191,14 @@ def action_behaviours(world: NicheWorld) -> pl.DataFrame:
     ['farmer']
     """
     k, a = len(world.niches), len(world.actions)
-    classes = np.asarray(_core.niche_behaviours(world._tables()))
+    tables = world._tables()
+    classes = np.asarray(_core.niche_behaviours(tables))
+    kinds = np.asarray(_core.niche_farming(tables))
     return pl.DataFrame({
         "niche": [n for n in world.niche_names for _ in range(a)],
         "action": list(world.action_names) * k,
         "behaviour": tagged(classes, BEHAVIOURS),
+        "farming": tagged(kinds, FARMING),
     })
 
 
@@ -217,7 +232,8 @@ def summary(result: NicheResult, *, min_share: float = 0.05) -> pl.DataFrame:
     Columns: ``generation``, ``effective_personas``, ``personas`` (count with
     share >= ``min_share``), ``helper_agents``, ``farmer_agents``,
     ``decliner_agents``, ``generalist_agents``, ``helper_steps``,
-    ``farming_share``, ``decliner_steps``, ``niche_coverage``.
+    ``farming_share``, ``decliner_steps``, ``lengthening_share``,
+    ``returning_share``, ``niche_coverage``.
 
     Examples
     --------
@@ -255,6 +271,17 @@ def summary(result: NicheResult, *, min_share: float = 0.05) -> pl.DataFrame:
         farming_share=pl.col("farmer").fill_null(0.0).fill_nan(0.0),
         decliner_steps=pl.col("decliner").fill_null(0.0).fill_nan(0.0),
     )
+    split = (
+        result.actions.join(kinds, on=["niche", "action"], how="left")
+        .group_by("generation")
+        .agg(
+            lengthening_share=pl.col("steps").filter(pl.col("farming") == "lengthening").sum()
+            / pl.col("steps").sum(),
+            returning_share=pl.col("steps").filter(pl.col("farming") == "returning").sum() / pl.col("steps").sum(),
+        )
+        .with_columns(pl.col("lengthening_share", "returning_share").fill_nan(0.0))
+    )
+    steps = steps.join(split, on="generation", how="left")
     covered = (
         coverage(result, min_share=min_share)
         .group_by("generation")

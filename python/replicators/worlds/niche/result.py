@@ -4,11 +4,15 @@ Tables (polars DataFrames):
 
 ``history``
     One row per generation: ``generation``, ``steps`` (agent-steps
-    simulated), ``requests`` (fresh + follow-ups), ``follow_ups``,
+    simulated), ``needs`` (fresh requests: a user who came once),
+    ``follow_ups``, ``visits`` (every arrival: needs + follow-ups),
     ``episodes``, ``solved``, ``declined``, ``refused`` (time budget spent),
-    ``unserved``; ``fitness_mean/sd/min/max``; ``proxy_per_request``,
-    ``gold_per_request``, ``proxy_per_step``, ``episode_length`` (steps per
-    episode), ``solved_fraction`` and ``unserved_fraction`` (per request);
+    ``unserved``; ``fitness_mean/sd/min/max``; ``proxy_per_need`` and
+    ``gold_per_need`` (all a user who came once got, follow-ups included:
+    the exact evaluator's unit, ``Evaluation.gold_per_need``),
+    ``proxy_per_visit`` and ``gold_per_visit`` (per arrival),
+    ``proxy_per_step``, ``episode_length`` (steps per episode),
+    ``solved_fraction`` and ``unserved_fraction`` (shares of visits);
     ``policy_entropy`` (mean over agents of the demand-weighted H(pi(.|k))),
     ``kl_from_initial`` (mean over agents of the demand-weighted
     KL(pi(.|k) || pi0(.|k)), pi0 the initial population's mean policy),
@@ -16,8 +20,8 @@ Tables (polars DataFrames):
     demand-weighted skill), ``effective_personas`` (exp of the entropy of
     persona shares) and ``share_<action>`` (share of steps per action).
 ``niches``
-    generation x niche: counts, proxy/gold per request, episode length,
-    solved and unserved fractions.
+    generation x niche: the same counts, proxy/gold per need and per
+    visit, episode length, solved and unserved fractions.
 ``actions``
     generation x niche x action: steps and share of the niche's steps.
 ``personas``
@@ -96,7 +100,10 @@ class NicheResult(Evolved):
         personas_ = pl.DataFrame(p).with_columns(persona=pl.col("niche") + ":" + pl.col("behaviour"))
         personas_ = personas_.select("generation", "persona", pl.exclude("generation", "persona"))
         return NicheResult(
-            **Evolved.shared(world, raw, config, pl.DataFrame(h)),
+            **Evolved.shared(world, raw, config, pl.DataFrame(h), {
+                int(g): {name: col.astype(np.int64) if col.dtype.kind == "u" else col for name, col in cols.items()}
+                for g, cols in raw["agents"]
+            }),
             niches=pl.DataFrame(n),
             actions=pl.DataFrame(a),
             personas=personas_,

@@ -459,7 +459,7 @@ mod tests {
         let w = World::assistant();
         let m = moments(&w, 0, &pi(), 0.55, &[0.0; 5], 40);
         let e = analytic::chain(&w, 0, &pi(), 0.55);
-        assert!((m.expected_return(Returns::Sum) - e.proxy_per_request()).abs() < 1e-9);
+        assert!((m.expected_return(Returns::Sum) - e.proxy_per_need()).abs() < 1e-9);
     }
 
     #[test]

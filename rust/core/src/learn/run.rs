@@ -148,8 +148,8 @@ impl Context<'_> {
         let a = self.world.a();
         for (k, d) in self.demand.iter().enumerate() {
             let e = analytic::chain(self.world, k, &s.policy.p[k * a..(k + 1) * a], learner.skill[k]);
-            record.proxy_per_need += d * e.proxy_per_request();
-            record.gold_per_need += d * e.gold * e.episodes_per_request;
+            record.proxy_per_need += d * e.proxy_per_need();
+            record.gold_per_need += d * e.gold_per_need();
             record.entropy += d * s.policy.entropy[k];
         }
         record.kl = s.policy.kl(&learner.reference, &self.demand);

@@ -16,7 +16,8 @@ use super::genome::{policy, skill, skill_weights};
 use super::world::World;
 use crate::error::{Error, Result};
 
-/// Expected values for one episode (unless named per request).
+/// Expected values for one episode (unless named per need: a fresh request
+/// with the follow-ups it brings back, what a user who came once gets).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Evaluation {
     pub proxy: f64,
@@ -31,17 +32,20 @@ pub struct Evaluation {
     pub decline: f64,
     /// E[G / L] (the `episode_rate` fitness of one episode).
     pub episode_rate: f64,
-    /// Per fresh request, counting the follow-up episodes it spawns at the
-    /// same agent (a geometric tree: 1 / (1 - follow_ups) episodes).
-    pub episodes_per_request: f64,
+    /// Episodes per need: a fresh request and the follow-up episodes it
+    /// spawns at the same agent (a geometric tree: 1 / (1 - follow_ups)).
+    pub episodes_per_need: f64,
 }
 
 impl Evaluation {
-    pub fn proxy_per_request(&self) -> f64 {
-        self.proxy * self.episodes_per_request
+    pub fn proxy_per_need(&self) -> f64 {
+        self.proxy * self.episodes_per_need
     }
-    pub fn steps_per_request(&self) -> f64 {
-        self.length * self.episodes_per_request
+    pub fn gold_per_need(&self) -> f64 {
+        self.gold * self.episodes_per_need
+    }
+    pub fn steps_per_need(&self) -> f64 {
+        self.length * self.episodes_per_need
     }
 }
 
@@ -126,7 +130,7 @@ pub fn chain(world: &World, k: usize, pi: &[f64], skill: f64) -> Evaluation {
         solve: length * solve,
         decline: length * decline,
         episode_rate: rate,
-        episodes_per_request: 1.0 / (1.0 - follow_ups),
+        episodes_per_need: 1.0 / (1.0 - follow_ups),
     }
 }
 
@@ -245,7 +249,7 @@ mod tests {
         assert!((engage.episode_rate - 0.25).abs() < 1e-12);
         let partial = pure(3);
         assert_eq!((partial.length, partial.proxy, partial.follow_ups), (1.0, 0.6, 0.6));
-        assert!((partial.proxy_per_request() - 1.5).abs() < 1e-12);
+        assert!((partial.proxy_per_need() - 1.5).abs() < 1e-12);
         // Solve with skill s: each failed try keeps the user with p = 0.9.
         let solve = pure(0);
         let c: f64 = 0.2 * 0.9;

@@ -53,6 +53,9 @@ pub struct Output {
     pub reference: Vec<f64>,
     /// Bytes of the per-agent state at its peak, divided by the population.
     pub bytes_per_agent: f64,
+    /// Each agent's tally in every snapshot generation that played (in
+    /// snapshot order, agent order): its steps, proxy, gold, episodes.
+    pub agents: Vec<(u64, Vec<AgentStats>)>,
 }
 
 /// Each agent's Malthusian r from its episodes (in agent order); an agent
@@ -100,6 +103,7 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
     scratch.record = cfg.fitness.needs_episodes();
     let mut measurements = Measurements::default();
     let mut peak_bytes = 0usize;
+    let mut agents = Vec::new();
     let lineage = run.run(genomes, width, control, |g, genomes| {
         prepare(world, genomes, &reference, cfg.specialist_threshold, &mut tables, &mut traits);
         let tally = generation::run(world, &rules, &tables, seed, g, &mut stats, &mut scratch);
@@ -109,6 +113,9 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
             stats.par_iter().map(|s| cfg.fitness.of(s, cfg.entropy_bonus)).collect()
         };
         measurements.record(world, g, &traits, &stats, &fitness, &tally);
+        if run.snapshots.contains(&g) {
+            agents.push((g, stats.clone()));
+        }
         peak_bytes = peak_bytes.max(
             n * Replication::bytes_per_individual(width)
                 + 8 * (tables.cumulative.capacity() + tables.skill.capacity() + tables.entropy.capacity() + tables.score.capacity() + fitness.capacity())
@@ -118,7 +125,7 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
         );
         Ok(fitness)
     })?;
-    Ok(Output { measurements, lineage, reference, bytes_per_agent: peak_bytes as f64 / n as f64 })
+    Ok(Output { measurements, lineage, reference, bytes_per_agent: peak_bytes as f64 / n as f64, agents })
 }
 
 #[cfg(test)]

@@ -288,7 +288,7 @@ fn scores(world: &World, genomes: &[f64], by: ChooseBy, out: &mut Vec<f64>) {
                     ChooseBy::Gold => e.gold,
                     ChooseBy::Proxy => e.proxy,
                 };
-                row[kk] = per_episode * e.episodes_per_request;
+                row[kk] = per_episode * e.episodes_per_need;
             }
         },
     );
@@ -368,6 +368,11 @@ mod tests {
         g[20 + 2] = 8.0; // skill logits: niche 2
         g[2 * 5] = 6.0; // solve in niche 2
         let demand = w.demand_shares();
+        // Uniform elsewhere: read over every niche, mostly a farmer.
+        assert_eq!(persona(&w, &g, &demand, 0.5), 2 * 3 + 1);
+        for k in [0, 1, 3] {
+            g[k * 5 + 4] = 6.0; // decline the other niches
+        }
         assert_eq!(persona(&w, &g, &demand, 0.5), 2 * 3);
         assert!(specialization(&skill_weights(&w, &g)) > 0.9);
     }

@@ -33,12 +33,17 @@ impl Measurements {
         let (k, a) = (world.k(), world.a());
         let n = traits.len() as f64;
         let h = &mut self.history;
-        let (requests, steps, episodes) = (sum(&tally.requests), sum(&tally.steps), sum(&tally.episodes));
+        // A need is a fresh request (a user who came once); a visit is every
+        // arrival, follow-ups included. Per need is the exact evaluator's unit.
+        let (visits, follow_ups, steps, episodes) =
+            (sum(&tally.visits), sum(&tally.follow_ups), sum(&tally.steps), sum(&tally.episodes));
+        let needs = visits - follow_ups;
         let (proxy, gold): (f64, f64) = (tally.proxy.iter().sum(), tally.gold.iter().sum());
         h.int("generation", g);
         h.int("steps", steps);
-        h.int("requests", requests);
-        h.int("follow_ups", sum(&tally.follow_ups));
+        h.int("needs", needs);
+        h.int("follow_ups", follow_ups);
+        h.int("visits", visits);
         h.int("episodes", episodes);
         h.int("solved", sum(&tally.solved));
         h.int("declined", sum(&tally.declined));
@@ -50,12 +55,14 @@ impl Measurements {
         h.float("fitness_sd", var.sqrt());
         h.float("fitness_min", fitness.iter().cloned().fold(f64::INFINITY, f64::min));
         h.float("fitness_max", fitness.iter().cloned().fold(f64::NEG_INFINITY, f64::max));
-        h.float("proxy_per_request", ratio(proxy, requests as f64));
-        h.float("gold_per_request", ratio(gold, requests as f64));
+        h.float("proxy_per_need", ratio(proxy, needs as f64));
+        h.float("gold_per_need", ratio(gold, needs as f64));
+        h.float("proxy_per_visit", ratio(proxy, visits as f64));
+        h.float("gold_per_visit", ratio(gold, visits as f64));
         h.float("proxy_per_step", ratio(proxy, steps as f64));
         h.float("episode_length", ratio(steps as f64, episodes as f64));
-        h.float("solved_fraction", ratio(sum(&tally.solved) as f64, requests as f64));
-        h.float("unserved_fraction", ratio(sum(&tally.unserved) as f64, requests as f64));
+        h.float("solved_fraction", ratio(sum(&tally.solved) as f64, visits as f64));
+        h.float("unserved_fraction", ratio(sum(&tally.unserved) as f64, visits as f64));
         h.float("policy_entropy", traits.iter().map(|t| t.entropy).sum::<f64>() / n);
         h.float("kl_from_initial", traits.iter().map(|t| t.kl).sum::<f64>() / n);
         h.float("specialization", traits.iter().map(|t| t.specialization).sum::<f64>() / n);
@@ -94,11 +101,13 @@ impl Measurements {
 
         for kk in 0..k {
             let t = &mut self.niches;
-            let req = tally.requests[kk] as f64;
+            let visits = tally.visits[kk] as f64;
+            let needs = (tally.visits[kk] - tally.follow_ups[kk]) as f64;
             t.int("generation", g);
             t.int("niche", kk as u64);
-            t.int("requests", tally.requests[kk]);
+            t.int("needs", tally.visits[kk] - tally.follow_ups[kk]);
             t.int("follow_ups", tally.follow_ups[kk]);
+            t.int("visits", tally.visits[kk]);
             t.int("episodes", tally.episodes[kk]);
             t.int("steps", tally.steps[kk]);
             t.int("solved", tally.solved[kk]);
@@ -107,11 +116,13 @@ impl Measurements {
             t.int("unserved", tally.unserved[kk]);
             t.float("proxy", tally.proxy[kk]);
             t.float("gold", tally.gold[kk]);
-            t.float("proxy_per_request", ratio(tally.proxy[kk], req));
-            t.float("gold_per_request", ratio(tally.gold[kk], req));
+            t.float("proxy_per_need", ratio(tally.proxy[kk], needs));
+            t.float("gold_per_need", ratio(tally.gold[kk], needs));
+            t.float("proxy_per_visit", ratio(tally.proxy[kk], visits));
+            t.float("gold_per_visit", ratio(tally.gold[kk], visits));
             t.float("episode_length", ratio(tally.steps[kk] as f64, tally.episodes[kk] as f64));
-            t.float("solved_fraction", ratio(tally.solved[kk] as f64, req));
-            t.float("unserved_fraction", ratio(tally.unserved[kk] as f64, req));
+            t.float("solved_fraction", ratio(tally.solved[kk] as f64, visits));
+            t.float("unserved_fraction", ratio(tally.unserved[kk] as f64, visits));
             for j in 0..a {
                 let t = &mut self.actions;
                 t.int("generation", g);

@@ -9,9 +9,19 @@
 //! * An agent's **niche label** is the argmax of its skill weights w, or
 //!   *generalist* (label K) when its specialisation index 1 - H(w)/ln K is
 //!   below `specialist_threshold`.
-//! * Its **behaviour** is the class with the most policy mass: in its
-//!   dominant niche for a specialist, demand-weighted over niches for a
-//!   generalist.
+//! * Its **behaviour** is read from its policy in every niche, weighted by
+//!   demand (a specialist who solves in one niche and half-solves in three
+//!   is mostly a farmer): *helper* or *farmer*, whichever class has more
+//!   demand-weighted policy mass. Declining passes the user on rather than
+//!   serving them, so it does not outvote either: an agent is a *decliner*
+//!   only if declining is its most likely class in every niche (a
+//!   specialist who solves in its niche and declines the others is a
+//!   helper).
+//! * **Farming** splits by how the farmer action earns (`farming`):
+//!   *lengthening* (it does not end the episode: engage, flatter),
+//!   *returning* (it ends with follow-ups and pays less gold than proxy:
+//!   partial), or *other* (it ends, brings nobody back, and scores more
+//!   than it gives).
 //!
 //! A persona id is `niche_label * 3 + behaviour`.
 
@@ -41,6 +51,41 @@ pub fn behaviour(world: &World, k: usize, a: usize) -> Behaviour {
     }
 }
 
+/// How a farmer action earns (SPEC 1, "farming split").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Farming {
+    /// Not a farmer action.
+    None = 0,
+    /// It keeps the user in the episode (engage, flatter).
+    Lengthening = 1,
+    /// It ends the episode and brings the user back (partial).
+    Returning = 2,
+    /// It ends, with no follow-up, scoring more than it gives.
+    Other = 3,
+}
+
+/// Names of the farming kinds, in id order.
+pub const FARMING: [&str; 4] = ["none", "lengthening", "returning", "other"];
+
+/// The farming kind of action `a` in niche `k` (overrides applied).
+pub fn farming(world: &World, k: usize, a: usize) -> Farming {
+    if behaviour(world, k, a) != Behaviour::Farmer {
+        Farming::None
+    } else if !world.actions[a].ends {
+        Farming::Lengthening
+    } else if world.outcome(k, a).follow_up > 0.0 {
+        Farming::Returning
+    } else {
+        Farming::Other
+    }
+}
+
+/// The farming kind of every action in every niche, [K x A] niche-major.
+pub fn farming_kinds(world: &World) -> Vec<u8> {
+    let a = world.a();
+    (0..world.k() * a).map(|i| farming(world, i / a, i % a) as u8).collect()
+}
+
 /// The class id of every action in every niche, [K x A] niche-major.
 pub fn classes(world: &World) -> Vec<u8> {
     let a = world.a();
@@ -56,22 +101,31 @@ pub fn label(pi: &[f64], w: &[f64], spec: f64, classes: &[u8], demand: &[f64], s
     let a = pi.len() / k;
     let dominant = (0..k).fold(0, |best, j| if w[j] > w[best] { j } else { best });
     let generalist = spec < specialist_threshold;
-    // Three running sums in registers: `mass[class] += ...` would chain
+    // Two running sums in registers: `mass[class] += ...` would chain
     // every add through a store and a reload.
-    let (mut m0, mut m1, mut m2) = (0.0f64, 0.0f64, 0.0f64);
+    let (mut helper, mut farmer) = (0.0f64, 0.0f64);
+    let mut declines_everywhere = true;
     for kk in 0..k {
-        let weight = if generalist { demand[kk] } else if kk == dominant { 1.0 } else { 0.0 };
+        let (mut m0, mut m1, mut m2) = (0.0f64, 0.0f64, 0.0f64);
         for j in 0..a {
-            let (v, c) = (weight * pi[kk * a + j], classes[kk * a + j]);
+            let (v, c) = (pi[kk * a + j], classes[kk * a + j]);
             m0 += if c == 0 { v } else { 0.0 };
             m1 += if c == 1 { v } else { 0.0 };
             m2 += if c == 2 { v } else { 0.0 };
         }
+        helper += demand[kk] * m0;
+        farmer += demand[kk] * m1;
+        declines_everywhere &= m2 > m0 && m2 > m1;
     }
-    let mass = [m0, m1, m2];
-    let behaviour = (0..3).fold(0, |best, j| if mass[j] > mass[best] { j } else { best });
+    let behaviour = if declines_everywhere {
+        Behaviour::Decliner
+    } else if farmer > helper {
+        Behaviour::Farmer
+    } else {
+        Behaviour::Helper
+    };
     let niche = if generalist { k } else { dominant };
-    (niche * 3 + behaviour) as u16
+    (niche * 3 + behaviour as usize) as u16
 }
 
 const _: () = assert!(Behaviour::Decliner as usize == 2 && BEHAVIOURS.len() == 3);
@@ -103,8 +157,29 @@ mod tests {
             pi[k * 5 + if k == 2 { 0 } else { 2 }] = 1.0;
         }
         let spec_w = [0.01, 0.01, 0.97, 0.01];
-        assert_eq!(label(&pi, &spec_w, 0.9, &classes, &demand, 0.5), 2 * 3);
+        // Read over every niche by demand: mostly a farmer.
+        assert_eq!(label(&pi, &spec_w, 0.9, &classes, &demand, 0.5), 2 * 3 + 1);
         // The same policy spread over niches is a generalist farmer.
         assert_eq!(label(&pi, &[0.25; 4], 0.0, &classes, &demand, 0.5), 4 * 3 + 1);
+        // Solving in its niche and declining the others: a helper specialist.
+        for k in [0, 1, 3] {
+            pi[k * 5 + 2] = 0.0;
+            pi[k * 5 + 4] = 1.0;
+        }
+        assert_eq!(label(&pi, &spec_w, 0.9, &classes, &demand, 0.5), 2 * 3);
+        // Declining everywhere: a decliner.
+        pi[2 * 5] = 0.0;
+        pi[2 * 5 + 4] = 1.0;
+        assert_eq!(label(&pi, &spec_w, 0.9, &classes, &demand, 0.5), 2 * 3 + 2);
+    }
+
+    #[test]
+    fn farming_splits_into_lengthening_returning_and_other() {
+        let mut w = World::assistant();
+        let kinds: Vec<u8> = (0..5).map(|a| farming(&w, 0, a) as u8).collect();
+        // solve, engage, flatter, partial, decline
+        assert_eq!(kinds, vec![0, 1, 1, 2, 0]);
+        w.outcomes[3].follow_up = 0.0;
+        assert_eq!(farming(&w, 0, 3), Farming::Other);
     }
 }

@@ -314,12 +314,12 @@ mod tests {
         let (s2, t2) = one_generation(&w, &g, 3000, 2);
         assert_eq!(s1, s2);
         assert_eq!(t1, t2);
-        let fresh: u64 = t1.requests.iter().sum::<u64>() - t1.follow_ups.iter().sum::<u64>();
+        let fresh: u64 = t1.visits.iter().sum::<u64>() - t1.follow_ups.iter().sum::<u64>();
         assert_eq!(fresh, 30_000);
         // Every declined request is either served elsewhere or unserved:
         // episodes = requests + declined - unserved.
         let sum = |v: &Vec<u64>| v.iter().sum::<u64>();
-        assert_eq!(sum(&t1.episodes), sum(&t1.requests) + sum(&t1.declined) - sum(&t1.unserved));
+        assert_eq!(sum(&t1.episodes), sum(&t1.visits) + sum(&t1.declined) - sum(&t1.unserved));
         assert_eq!(sum(&t1.steps), s1.iter().map(|s| s.steps).sum::<u64>());
         assert_eq!(sum(&t1.action_steps), sum(&t1.steps));
     }

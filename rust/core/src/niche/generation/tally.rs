@@ -32,8 +32,8 @@ pub struct Lived {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tally {
     pub a: usize,
-    /// Requests that arrived: fresh ones plus follow-ups.
-    pub requests: Vec<u64>,
+    /// Visits: requests that arrived, fresh ones (needs) plus follow-ups.
+    pub visits: Vec<u64>,
     pub follow_ups: Vec<u64>,
     pub episodes: Vec<u64>,
     pub steps: Vec<u64>,
@@ -53,7 +53,7 @@ impl Tally {
         let z = vec![0u64; k];
         Tally {
             a,
-            requests: z.clone(),
+            visits: z.clone(),
             follow_ups: z.clone(),
             episodes: z.clone(),
             steps: z.clone(),
@@ -73,7 +73,7 @@ impl Tally {
         let mut tally = Tally::new(k, a);
         for (counts, action_steps) in chunks {
             for (kk, x) in counts.iter().enumerate() {
-                tally.requests[kk] += x.fresh + x.follow_ups;
+                tally.visits[kk] += x.fresh + x.follow_ups;
                 tally.follow_ups[kk] += x.follow_ups;
                 tally.episodes[kk] += x.episodes;
                 tally.solved[kk] += x.solved;
