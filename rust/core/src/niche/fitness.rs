@@ -62,7 +62,7 @@ impl Fitness {
 /// found by bisection to machine precision.
 pub fn malthusian(episodes: &[(f64, u64)]) -> Option<f64> {
     let total: f64 = episodes.iter().map(|e| e.0).sum();
-    if !(total > 0.0) {
+    if total <= 0.0 || total.is_nan() {
         return None;
     }
     let f = |r: f64| episodes.iter().map(|&(g, t)| g * (-r * t as f64).exp()).sum::<f64>() - 1.0;
