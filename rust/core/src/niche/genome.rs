@@ -197,7 +197,7 @@ pub fn prepare(
     tables.cumulative.resize(n * k * a, 0);
     tables.skill.resize(n * k, 0);
     tables.entropy.resize(n * k, 0.0);
-    let choose_by = match world.routing {
+    let choose_by = match world.routing.in_effect(world.time_budget) {
         Routing::Choice { by, .. } => Some(by),
         Routing::Uniform => None,
     };

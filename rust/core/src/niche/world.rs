@@ -51,6 +51,15 @@ pub enum ChooseBy {
 }
 
 impl Routing {
+    /// The law a generation runs: a shortlist of one with no time budget is
+    /// uniform routing (SPEC 1.1), and runs as it, draw for draw.
+    pub fn in_effect(self, time_budget: Option<u64>) -> Routing {
+        match self {
+            Routing::Choice { shortlist: 1, .. } if time_budget.is_none() => Routing::Uniform,
+            r => r,
+        }
+    }
+
     pub const NAMES: [&'static str; 2] = ["uniform", "choice"];
 }
 

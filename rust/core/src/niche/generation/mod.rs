@@ -146,7 +146,7 @@ fn begin<'a>(world: &World, rules: &'a Rules, tables: &'a Tables, seed: u64, gen
     }
     let total = (world.requests_per_agent * n as f64).round() as u64;
     arrivals(n, total, seed, generation, &mut s.fresh);
-    let choice = match world.routing {
+    let choice = match world.routing.in_effect(world.time_budget) {
         Routing::Choice { shortlist, .. } => Some(Choice { shortlist: shortlist as usize, score: &tables.score, k, n, pool: None }),
         Routing::Uniform => None,
     };
