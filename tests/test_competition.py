@@ -224,3 +224,35 @@ def test_a_shortlist_longer_than_the_population_is_refused():
     w = r.NicheWorld.preset(routing="choice", shortlist=10)
     with pytest.raises(ConfigError, match=r"shortlist.*population"):
         r.evolve(w, population=8, generations=1, fitness="sum")
+
+
+def test_the_competition_experiments_run_end_to_end(tmp_path):
+    from replicators import charts
+    from replicators.experiments import EXPERIMENTS
+    from replicators.experiments.competition import competition, ideal_free_check, persona_phases, within
+    from replicators.experiments.competition_reports import (
+        competition_findings, ideal_free_findings, persona_phase_findings,
+    )
+    from replicators.experiments.reports import build_report
+    from replicators.experiments.runner import SweepResult
+
+    res = competition(shortlists=(1, 4), choose_by=("gold", "proxy"), fitness=("sum",), time_budget=(None, 30),
+                      population=80, generations=4, seeds=2)
+    assert res.per_run.height == 2 * 2 * 2 * 2
+    assert res.wide(["gold_per_need"])["gold_per_need"].is_not_null().all()  # null budget cells join
+    assert any("choosing by gold" in s for s in competition_findings(res))
+    res.write(tmp_path / "c")
+    back = SweepResult.read(tmp_path / "c")
+    assert back.name == "competition" and build_report(back).sections
+    ph = persona_phases(shortlists=(1, 2), tradeoffs=(1.0,), population=60, generations=3, seeds=2)
+    assert {"sum", "sum+budget", "rate"} == set(ph.per_run["regime"])
+    assert len(persona_phase_findings(ph)) == 3
+    assert EXPERIMENTS["persona_phases"] is persona_phases and EXPERIMENTS["competition"] is competition
+    t = within(ideal_free_check(demands=[(0.7, 0.3)], shortlists=(2,), population=200, generations=6, seeds=2))
+    assert t.height == 2 * 2 and set(t["routing"]) == {"choice", "uniform"}
+    assert ideal_free_findings(t)[0].startswith("Full specialists under choice")
+    assert type(charts.competition.ideal_free(t)).__name__ == "FacetChart"
+    with pytest.raises(ConfigError, match="shortlists"):
+        competition(shortlists=(0,), population=10, generations=1, seeds=1)
+    with pytest.raises(UnknownNameError, match="regimes"):
+        persona_phases(regimes=("sum", "lifetime"), population=10, generations=1, seeds=1)

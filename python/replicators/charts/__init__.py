@@ -8,6 +8,9 @@ PNG with ``replicators.io.report.save_png`` (vl-convert, no browser).
 - ``gold_vs_kl``: gold and proxy against sqrt(KL from the initial policy).
 - ``summary_panel``: measures against pressure per fitness mode, with intervals.
 - ``connect4``: game length and immediate-win rate against knockout pressure.
+- ``competition``: specialist shares against the ideal free distribution
+  (``competition.ideal_free``) and the persona phase diagram
+  (``competition.persona_phases``).
 
 altair is imported when a chart is drawn (``pip install 'replicators[charts]'``).
 
@@ -20,11 +23,11 @@ Examples
 'line'
 """
 
-from . import connect4
+from . import competition, connect4
 from .goodhart import gold_vs_kl
 from .personas import persona_shares
 from .phase import phase_heatmap
 from .summary import summary_panel
 from .generations import trajectories
 
-__all__ = ["connect4", "gold_vs_kl", "persona_shares", "phase_heatmap", "summary_panel", "trajectories"]
+__all__ = ["competition", "connect4", "gold_vs_kl", "persona_shares", "phase_heatmap", "summary_panel", "trajectories"]

@@ -11,6 +11,9 @@ experiment takes size knobs (``population``, ``generations``, ``seeds``,
 - ``phase_diagram``: engagement proxy x user patience, for sum and rate.
 - ``tradeoff``: skill trade-off exponent x fitness.
 - ``goodhart``: gold and proxy vs sqrt(KL from the initial policy), by capacity.
+- ``competition``: users choosing among a shortlist (SPEC 1.1): shortlist x choose_by x fitness;
+  ``competition.persona_phases`` (the persona phase diagram) and
+  ``competition.ideal_free_check`` (specialist shares against the ideal free distribution).
 - ``connect4_pressure``: Connect Four knockout pressure x fitness.
 - ``loss_aggregation``: learners' loss aggregation x returns x trajectory (x advantage).
 - ``length_bias``: whether GRPO's 1/|o| lengthens wrong answers (Dr. GRPO).
@@ -30,15 +33,17 @@ Examples
 """
 
 from . import (
-    connect4_pressure, goodhart, length_bias, loss_aggregation, overoptimization, phase_diagram, sum_vs_rate, tradeoff,
+    competition, connect4_pressure, goodhart, length_bias, loss_aggregation, overoptimization, phase_diagram, sum_vs_rate, tradeoff,
     value_head,
 )
 from .runner import Sizes, SweepResult, sweep
 
 #: Every ready experiment's function by name (``replicators sweep`` reads ``experiment`` from here).
 EXPERIMENTS = {m.run.__name__: m.run for m in (sum_vs_rate, phase_diagram, tradeoff, goodhart, connect4_pressure,
-                                                loss_aggregation, length_bias, value_head, overoptimization)}
+                                                loss_aggregation, length_bias, value_head, overoptimization,
+                                                competition)}
+EXPERIMENTS["persona_phases"] = competition.persona_phases
 
 __all__ = ["EXPERIMENTS", "sweep", "Sizes", "SweepResult", "sum_vs_rate", "phase_diagram", "tradeoff", "goodhart",
-           "connect4_pressure", "loss_aggregation", "length_bias", "value_head",
+           "connect4_pressure", "competition", "loss_aggregation", "length_bias", "value_head",
            "overoptimization"]

@@ -22,7 +22,7 @@ import polars as pl
 
 from .. import charts
 from ..io.report import Report
-from . import learner_reports
+from . import competition_reports, learner_reports
 from .goodhart import curve
 from .niche_runs import HEADLINE, LABELS
 from .phase_diagram import divergence
@@ -182,6 +182,8 @@ def connect4_pressure_report(res: SweepResult) -> Report:
 
 
 REPORTS: dict[str, Callable[[SweepResult], Report]] = {
+    "competition": competition_reports.competition_report,
+    "persona_phases": competition_reports.persona_phases_report,
     "loss_aggregation": learner_reports.loss_aggregation_report,
     "length_bias": learner_reports.length_bias_report,
     "value_head": learner_reports.value_head_report,

@@ -193,7 +193,7 @@ class SweepResult:
             part = cells.filter(pl.col("metric") == m).select(
                 *index, pl.col("mean").alias(m), pl.col("low").alias(f"{m}_low"), pl.col("high").alias(f"{m}_high")
             )
-            out = out.join(part, on=index, how="left", maintain_order="left") if index else pl.concat(
+            out = out.join(part, on=index, how="left", maintain_order="left", nulls_equal=True) if index else pl.concat(
                 [out, part], how="horizontal"
             )
         return out.select(*index, pl.exclude(*index, "n"), "n")
@@ -445,7 +445,8 @@ def sweep(
     for cell in cells:
         mask = pl.lit(True)
         for d in dims:
-            mask = mask & (pl.col(d) == cell[d])
+            # A level may be None (e.g. no time budget): match it as null.
+            mask = mask & (pl.col(d).is_null() if cell[d] is None else pl.col(d) == cell[d])
         sub = per_run.filter(mask)
         for m in metrics:
             cell_rows.append({**cell, "metric": m, **interval(sub[m].to_list())})
