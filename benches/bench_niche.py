@@ -171,6 +171,26 @@ def time_by_behaviour(population: int, generations: int) -> list[dict]:
     return rows
 
 
+def time_routing(population: int, generations: int) -> list[dict]:
+    """Users choosing among a shortlist (SPEC 1.1) against uniform routing,
+    side by side: the preset from a spread start (initial_spread 1, seed 1,
+    so both play comparable populations), fitness rate, at 1 and 2 threads.
+    Choice costs the shortlist draws and the score table (the exact
+    evaluator per agent and niche each generation); seconds per generation
+    is the fair comparison, steps per second is shown too (choice sends
+    requests to better agents, whose episodes are shorter)."""
+    rows = []
+    for routing, m in (("uniform", 1), ("choice", 4)):
+        world = r.NicheWorld.preset("assistant", routing=routing, shortlist=m)
+        for threads in (1, 2):
+            seconds, res = best_of(lambda: r.evolve(world, population=population, generations=generations,
+                                                    fitness="rate", seed=1, threads=threads, initial_spread=1.0))
+            steps = int(res.history["steps"].sum())
+            rows.append({"routing": routing, "shortlist": m, "threads": threads,
+                         "seconds_per_generation": seconds / generations, "steps_per_second": steps / seconds})
+    return rows
+
+
 def peak_rss_kib(population: int) -> int:
     code = (
         "import re, replicators as r\n"
@@ -185,7 +205,23 @@ def peak_rss_kib(population: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer generations")
+    parser.add_argument("--routing", action="store_true", help="only the routing comparison (updates its entry)")
     args = parser.parse_args()
+    out = Path(__file__).parent / "results" / "niche.json"
+    routing = time_routing(100_000, 10 if not args.quick else 3)
+    uniform = {row["threads"]: row for row in routing if row["routing"] == "uniform"}
+    print(f"{'routing':>14} {'threads':>7} {'s / generation':>15} {'steps/s':>10} {'time vs uniform':>16}")
+    for row in routing:
+        row["time_vs_uniform"] = row["seconds_per_generation"] / uniform[row["threads"]]["seconds_per_generation"]
+        print(f"{row['routing'] + ' m=' + str(row['shortlist']):>14} {row['threads']:>7} "
+              f"{row['seconds_per_generation']:>15.3f} {row['steps_per_second']:>10.2e} {row['time_vs_uniform']:>15.2f}x")
+    if args.routing:
+        saved = json.loads(out.read_text()) if out.exists() else {}
+        saved["routing_100k"] = routing
+        saved.setdefault("goals", {})["choice_time_vs_uniform"] = 2.0
+        out.write_text(json.dumps(saved, indent=2))
+        print(f"saved {out}")
+        return
     plan = {10_000: (40, 3), 100_000: (10, 1)} if not args.quick else {10_000: (10, 1), 100_000: (3, 1)}
     rows = []
     for n, (core_gens, numpy_gens) in plan.items():
@@ -211,9 +247,10 @@ def main() -> None:
     result = {
         "benchmark": "niche_evolve", "world": "assistant", "fitness": "rate", "cpu_count": os.cpu_count(),
         "rows": rows, "by_behaviour_100k_2_threads": by_behaviour, "memory": {"rss_bytes_per_agent": rss_per_agent, "rss_kib": {small: rss_small, big: rss_big}},
-        "goals": {"steps_per_second_2_threads_100k": 1e8, "speedup_vs_numpy": 50, "bytes_per_agent": 1024},
+        "routing_100k": routing,
+        "goals": {"steps_per_second_2_threads_100k": 1e8, "speedup_vs_numpy": 50, "bytes_per_agent": 1024,
+                  "choice_time_vs_uniform": 2.0},
     }
-    out = Path(__file__).parent / "results" / "niche.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=2))
     print(f"saved {out}")

@@ -37,6 +37,8 @@ pub mod domain {
     pub const LEARN: u64 = 40;
     /// NicheWorld under choice: the fresh requests' niches and shortlists, per block.
     pub const CHOICE: u64 = 9;
+    /// Users' choice for the requests a chunk sent on in a round (`niche::generation`).
+    pub const CHOICE_REROUTE: u64 = 10;
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mix with full avalanche.

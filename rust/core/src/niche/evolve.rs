@@ -119,6 +119,7 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
         peak_bytes = peak_bytes.max(
             n * Replication::bytes_per_individual(width)
                 + 8 * (tables.cumulative.capacity() + tables.skill.capacity() + tables.entropy.capacity() + tables.score.capacity() + fitness.capacity())
+                + 4 * tables.rank.capacity()
                 + std::mem::size_of::<Traits>() * traits.capacity()
                 + std::mem::size_of::<AgentStats>() * stats.capacity()
                 + scratch.bytes(),

@@ -84,6 +84,11 @@ pub struct Tables {
     /// expected gold (or proxy) per need in each niche (the exact
     /// evaluator's, follow-ups included). Empty under uniform routing.
     pub score: Vec<f64>,
+    /// [K x N] (niche-major) the dense rank of each agent's score among
+    /// the population's in that niche (0 the lowest; equal scores, equal
+    /// rank). Users compare ranks: the same choice as comparing scores,
+    /// from a table half the size whose niche columns stay in cache.
+    pub rank: Vec<u32>,
 }
 
 /// What the genome says about an agent, measured once per generation.
@@ -208,8 +213,14 @@ pub fn prepare(
     let ln_k = (k as f64).ln();
     let (cells, ka) = (k * a + k, k * a);
     match choose_by {
-        Some(by) => scores(world, genomes, by, &mut tables.score),
-        None => tables.score.clear(),
+        Some(by) => {
+            scores(world, genomes, by, &mut tables.score);
+            ranks(&tables.score, k, &mut tables.rank);
+        }
+        None => {
+            tables.score.clear();
+            tables.rank.clear();
+        }
     }
     tables
         .cumulative
@@ -292,6 +303,25 @@ fn scores(world: &World, genomes: &[f64], by: ChooseBy, out: &mut Vec<f64>) {
             }
         },
     );
+}
+
+/// Dense ranks of `score` [N x K] per niche, into `rank` [K x N].
+fn ranks(score: &[f64], k: usize, rank: &mut Vec<u32>) {
+    let n = score.len() / k;
+    rank.resize(n * k, 0);
+    rank.par_chunks_mut(n).enumerate().for_each(|(kk, col)| {
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        // Scores are finite (chains of finite tables); ties keep equal rank
+        // whatever order the sort leaves them in.
+        order.sort_unstable_by(|&x, &y| score[x as usize * k + kk].total_cmp(&score[y as usize * k + kk]));
+        let mut r = 0u32;
+        for (j, &i) in order.iter().enumerate() {
+            if j > 0 && score[i as usize * k + kk] != score[order[j - 1] as usize * k + kk] {
+                r += 1;
+            }
+            col[i as usize] = r;
+        }
+    });
 }
 
 /// The mean policy of a population, [K x A]: the reference of `kl_from_initial`.

@@ -6,18 +6,19 @@
 //! With fewer agents left than the shortlist it takes all of them; with
 //! none, the request is unserved.
 //!
-//! A shortlist of one from everyone but the sender is exactly uniform
-//! rerouting, draw for draw (the first draw is the declined episode's spare
-//! one, as there).
+//! The picks are made in batches (`pick_many`): the fresh requests before
+//! round 0, and the requests a chunk of agents sent on in a round at the
+//! end of its round, among the agents with time left at the start of the
+//! round (the same pool the serving saw).
 
 use crate::rng::{self, Rng};
 
-/// The shortlist's size, the score table, and who has time left.
+/// The shortlist's size, the score ranks, and who has time left.
 #[derive(Debug, Clone)]
 pub(super) struct Choice<'a> {
     pub(super) shortlist: usize,
-    /// [N x K] scores.
-    pub(super) score: &'a [f64],
+    /// [K x N] dense ranks of the scores (`Tables::rank`).
+    pub(super) rank: &'a [u32],
     pub(super) k: usize,
     pub(super) n: usize,
     /// The agents with time left at the start of the round, in increasing
@@ -45,25 +46,53 @@ impl Choice<'_> {
         }
     }
 
-    /// The agent a request of niche `k` goes to, or `None` if nobody (but
-    /// `exclude`) has time left. `first` is a draw already taken from `rng`
-    /// and not yet used (the declined episode's spare draw).
-    pub(super) fn pick(&self, k: usize, exclude: Option<usize>, first: Option<u64>, rng: &mut Rng) -> Option<u32> {
+    /// The agent each request goes to (`None`: nobody but the excluded
+    /// sender has time left), for requests (niche, sender to exclude), into
+    /// `out`. Every shortlist of a batch is drawn first, then every rank
+    /// loaded, then each best chosen: the ranks sit at random places in the
+    /// niche's column, and loaded one shortlist at a time the core would
+    /// wait for memory at each; loaded together the waits overlap.
+    pub(super) fn pick_many(&self, requests: &[(usize, Option<usize>)], rng: &mut Rng, out: &mut Vec<Option<u32>>) {
+        const BATCH: usize = 64;
+        // Niche by niche (a counting sort, stable), so that the ranks read
+        // come from one niche's column at a time.
+        let mut order: Vec<u32> = Vec::with_capacity(requests.len());
+        for kk in 0..self.k {
+            order.extend((0..requests.len() as u32).filter(|&j| requests[j as usize].0 == kk));
+        }
+        let start = out.len();
+        out.resize(start + requests.len(), None);
+        let mut lists = [[0usize; MOST]; BATCH];
+        let mut sizes = [0usize; BATCH];
+        let mut ranks = [[0u32; MOST]; BATCH];
+        for batch in order.chunks(BATCH) {
+            for ((&j, list), m) in batch.iter().zip(&mut lists).zip(&mut sizes) {
+                *m = self.draw(requests[j as usize].1, rng, list);
+            }
+            for (((&j, list), &m), rank) in batch.iter().zip(&lists).zip(&sizes).zip(&mut ranks) {
+                let column = &self.rank[requests[j as usize].0 * self.n..][..self.n];
+                for (r, &agent) in rank.iter_mut().zip(&list[..m]) {
+                    *r = column[agent];
+                }
+            }
+            for (((&j, list), &m), rank) in batch.iter().zip(&lists).zip(&sizes).zip(&ranks) {
+                out[start + j as usize] = (m > 0).then(|| best(&list[..m], &rank[..m], rng) as u32);
+            }
+        }
+    }
+
+    /// Draw the shortlist (distinct agents, uniform among the pool but
+    /// `exclude`) into `list`; returns its length (0: nobody available).
+    fn draw(&self, exclude: Option<usize>, rng: &mut Rng, list: &mut [usize; MOST]) -> usize {
         let skip = exclude.and_then(|x| self.position(x));
         let size = self.size() - skip.is_some() as usize;
         if size == 0 {
-            return None;
+            return 0;
         }
         let m = self.shortlist.min(size);
-        let mut list = [0usize; MOST];
         let mut drawn = 0;
-        let mut first = first;
         while drawn < m {
-            // A uniform position among the pool but `exclude`.
-            let mut at = match first.take() {
-                Some(x) => rng::below_from(rng, x, size as u64) as usize,
-                None => rng::below(rng, size as u64) as usize,
-            };
+            let mut at = rng::below(rng, size as u64) as usize;
             if let Some(s) = skip {
                 at += (at >= s) as usize;
             }
@@ -73,64 +102,77 @@ impl Choice<'_> {
                 drawn += 1;
             }
         }
-        // The best score, ties broken uniformly (each tie replaces the
-        // incumbent with probability 1 / ties so far).
-        let (mut best, mut top, mut ties) = (list[0], self.score[list[0] * self.k + k], 1u64);
-        for &agent in &list[1..m] {
-            let s = self.score[agent * self.k + k];
-            if s > top {
-                (best, top, ties) = (agent, s, 1);
-            } else if s == top {
-                ties += 1;
-                if rng::below(rng, ties) == 0 {
-                    best = agent;
-                }
+        m
+    }
+}
+
+/// The candidate with the best rank, ties broken uniformly (each tie
+/// replaces the incumbent with probability 1 / ties so far).
+fn best(list: &[usize], score: &[u32], rng: &mut Rng) -> usize {
+    let (mut best, mut top, mut ties) = (list[0], score[0], 1u64);
+    for (&agent, &s) in list[1..].iter().zip(&score[1..]) {
+        if s > top {
+            (best, top, ties) = (agent, s, 1);
+        } else if s == top {
+            ties += 1;
+            if rng::below(rng, ties) == 0 {
+                best = agent;
             }
         }
-        Some(best as u32)
     }
+    best
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::rng::stream;
-    use rand::Rng as _;
+
+    fn pick(c: &Choice<'_>, k: usize, exclude: Option<usize>, r: &mut Rng) -> Option<u32> {
+        let mut out = Vec::new();
+        c.pick_many(&[(k, exclude)], r, &mut out);
+        out[0]
+    }
 
     #[test]
     fn the_best_of_the_shortlist_wins_and_ties_split_evenly() {
         // Niche 0 scores: agent i scores i; shortlists of n draw everyone.
-        let score: Vec<f64> = (0..10).map(|i| i as f64).collect();
-        let c = Choice { shortlist: 10, score: &score, k: 1, n: 10, pool: None };
+        let score: Vec<u32> = (0..10).collect();
+        let c = Choice { shortlist: 10, rank: &score, k: 1, n: 10, pool: None };
         let mut r = stream(1, &[]);
-        assert_eq!(c.pick(0, None, None, &mut r), Some(9));
-        assert_eq!(c.pick(0, Some(9), None, &mut r), Some(8));
+        assert_eq!(pick(&c, 0, None, &mut r), Some(9));
+        assert_eq!(pick(&c, 0, Some(9), &mut r), Some(8));
         // All equal: every agent as likely.
-        let flat = vec![1.0; 4];
-        let c = Choice { shortlist: 4, score: &flat, k: 1, n: 4, pool: None };
+        let flat = vec![1; 4];
+        let c = Choice { shortlist: 4, rank: &flat, k: 1, n: 4, pool: None };
         let mut counts = [0u32; 4];
-        for _ in 0..40_000 {
-            counts[c.pick(0, None, None, &mut r).unwrap() as usize] += 1;
+        let requests = vec![(0, None); 40_000];
+        let mut out = Vec::new();
+        c.pick_many(&requests, &mut r, &mut out);
+        for x in out {
+            counts[x.unwrap() as usize] += 1;
         }
         assert!(counts.iter().all(|&x| (x as f64 - 10_000.0).abs() < 400.0), "{counts:?}");
         // Only agents with time left; none left but the sender: unserved.
-        let c = Choice { shortlist: 3, score: &score, k: 1, n: 10, pool: Some(vec![2, 5]) };
-        assert_eq!(c.pick(0, None, None, &mut r), Some(5));
-        let c = Choice { shortlist: 3, score: &score, k: 1, n: 10, pool: Some(vec![5]) };
-        assert_eq!(c.pick(0, Some(5), None, &mut r), None);
+        let c = Choice { shortlist: 3, rank: &score, k: 1, n: 10, pool: Some(vec![2, 5]) };
+        assert_eq!(pick(&c, 0, None, &mut r), Some(5));
+        let c = Choice { shortlist: 3, rank: &score, k: 1, n: 10, pool: Some(vec![5]) };
+        assert_eq!(pick(&c, 0, Some(5), &mut r), None);
     }
 
     #[test]
-    fn a_shortlist_of_one_is_uniform_rerouting() {
-        let score = vec![0.0; 100];
-        let c = Choice { shortlist: 1, score: &score, k: 1, n: 100, pool: None };
-        for seed in 0..50 {
-            let (mut a, mut b) = (stream(seed, &[]), stream(seed, &[]));
-            let spare = a.next_u64();
-            let _ = b.next_u64();
-            let mut uniform = rng::below_from(&mut b, spare, 99);
-            uniform += (uniform >= 7) as u64;
-            assert_eq!(c.pick(0, Some(7), Some(spare), &mut a), Some(uniform as u32));
+    fn a_shortlist_of_one_is_uniform_over_everyone_but_the_sender() {
+        let score = vec![0; 10];
+        let c = Choice { shortlist: 1, rank: &score, k: 1, n: 10, pool: None };
+        let mut r = stream(3, &[]);
+        let mut out = Vec::new();
+        c.pick_many(&vec![(0, Some(7)); 90_000], &mut r, &mut out);
+        let mut counts = [0u32; 10];
+        for x in out {
+            counts[x.unwrap() as usize] += 1;
         }
+        // 10,000 expected each (sd 95), none for the sender.
+        assert_eq!(counts[7], 0);
+        assert!(counts.iter().enumerate().all(|(i, &x)| i == 7 || (x as f64 - 10_000.0).abs() < 500.0), "{counts:?}");
     }
 }

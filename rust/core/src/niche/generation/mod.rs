@@ -74,6 +74,9 @@ struct Chunk {
     steps: u64,
     /// The chunk's episodes, when the fitness needs them (`serve::Context::record`).
     episodes: Vec<Lived>,
+    /// Under choice: the slots of `out` sent on in this round whose agent
+    /// the user has yet to pick (their `target` holds the sender).
+    pending: Vec<u32>,
 }
 
 /// Buffers reused from one generation to the next (no allocation per request).
@@ -104,6 +107,7 @@ impl Scratch {
                     std::mem::size_of::<Routed>() * c.out.capacity()
                         + 4 * c.sorted.capacity()
                         + 2 * c.work.capacity()
+                        + 4 * c.pending.capacity()
                 })
                 .sum::<usize>()
     }
@@ -142,12 +146,13 @@ fn begin<'a>(world: &World, rules: &'a Rules, tables: &'a Tables, seed: u64, gen
         c.sent = 0;
         c.steps = 0;
         c.episodes.clear();
+        c.pending.clear();
         room(&mut c.out, 0);
     }
     let total = (world.requests_per_agent * n as f64).round() as u64;
     arrivals(n, total, seed, generation, &mut s.fresh);
     let choice = match world.routing.in_effect(world.time_budget) {
-        Routing::Choice { shortlist, .. } => Some(Choice { shortlist: shortlist as usize, score: &tables.score, k, n, pool: None }),
+        Routing::Choice { shortlist, .. } => Some(Choice { shortlist: shortlist as usize, rank: &tables.rank, k, n, pool: None }),
         Routing::Uniform => None,
     };
     let key = rng::key(seed, &[domain::EPISODE, generation]);
@@ -169,6 +174,7 @@ fn begin<'a>(world: &World, rules: &'a Rules, tables: &'a Tables, seed: u64, gen
         max_reroutes: world.max_reroutes as u8,
         record: s.record,
         choice,
+        choice_key: rng::key(seed, &[domain::CHOICE_REROUTE, generation]),
         free_decline: world.decline_steps == 0,
     }
 }
@@ -184,11 +190,14 @@ fn choose_fresh(rules: &Rules, choice: &Choice<'_>, total: u64, seed: u64, gener
     s.chunks.par_iter_mut().enumerate().for_each(|(b, c)| {
         let b = b as u64;
         let mut rng = rng::stream(seed, &[domain::CHOICE, generation, b]);
-        for _ in b * total / blocks..(b + 1) * total / blocks {
-            let k = rules.draw_niche(&mut rng);
-            let target = choice.pick(k, None, None, &mut rng).expect("n >= 2 agents, all with time");
+        // The block's niches, then their agents (`Choice::pick_batch`).
+        let ks: Vec<(usize, Option<usize>)> =
+            (b * total / blocks..(b + 1) * total / blocks).map(|_| (rules.draw_niche(&mut rng), None)).collect();
+        let mut targets = Vec::with_capacity(ks.len());
+        choice.pick_many(&ks, &mut rng, &mut targets);
+        for (&(k, _), &target) in ks.iter().zip(&targets) {
             c.counts[k].fresh += 1;
-            c.out[c.sent] = Routed { target, entry: k as u16 };
+            c.out[c.sent] = Routed { target: target.expect("n >= 2 agents, all with time"), entry: k as u16 };
             c.sent += 1;
             room(&mut c.out, c.sent);
         }
@@ -250,6 +259,7 @@ fn rounds<S: Serve>(ctx: &mut Context<'_>, server: &S, stats: &mut [AgentStats],
                         }
                     }
                 }
+                ctx.resolve(ci, round, chunk);
                 sort_outbox(chunk, bins);
             });
         if route(n, &s.chunks, &mut s.start, &mut s.queue) == 0 {

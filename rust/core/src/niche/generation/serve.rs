@@ -33,6 +33,9 @@ pub(super) struct Context<'a> {
     pub(super) record: bool,
     /// Users' choice among a shortlist (`None`: uniform routing).
     pub(super) choice: Option<Choice<'a>>,
+    /// The key of the streams the choice for sent-on requests draws from
+    /// (one per round and chunk).
+    pub(super) choice_key: u64,
     /// A decline costs no step (`decline_steps = 0`).
     pub(super) free_decline: bool,
 }
@@ -109,16 +112,7 @@ impl Context<'_> {
             if self.record {
                 c.episodes.push(Lived { agent: i as u32, proxy: e.proxy, entropy: h * steps, at: s.steps });
             }
-            let mut sent_on = e.declined & (tries < self.max_reroutes);
-            // Under choice, the next agent is the user's pick (none if nobody
-            // has time left); under uniform it is drawn below, branch-free.
-            let mut chosen = None;
-            if sent_on {
-                if let Some(ch) = &self.choice {
-                    chosen = ch.pick(k, Some(i), Some(e.spare), rng);
-                    sent_on = chosen.is_some();
-                }
-            }
+            let sent_on = e.declined & (tries < self.max_reroutes);
             let t = &mut c.counts[k];
             t.episodes += 1;
             t.proxy += e.proxy;
@@ -132,17 +126,22 @@ impl Context<'_> {
             c.work[len] = k as u16;
             len += e.follow_up as usize;
             room(&mut c.work, len);
-            // The next target: uniform over the other n - 1 agents, from the
-            // declined episode's unused draw (rng::below's first draw).
-            let m = (e.spare as u128) * (n1 as u128);
-            let mut target = (m >> 64) as u64;
-            if sent_on & ((m as u64) < n1) & chosen.is_none() {
-                target = rng::below_from(rng, e.spare, n1);
-            }
-            target += (target >= i as u64) as u64;
-            if let Some(t) = chosen {
-                target = t as u64;
-            }
+            let target = if self.choice.is_some() {
+                // The user picks at the end of the round (`resolve`).
+                if sent_on {
+                    c.pending.push(c.sent as u32);
+                }
+                i as u64
+            } else {
+                // Uniform over the other n - 1 agents, from the declined
+                // episode's unused draw (rng::below's first draw).
+                let m = (e.spare as u128) * (n1 as u128);
+                let mut target = (m >> 64) as u64;
+                if sent_on & ((m as u64) < n1) {
+                    target = rng::below_from(rng, e.spare, n1);
+                }
+                target + (target >= i as u64) as u64
+            };
             c.out[c.sent] = Routed {
                 target: target as u32,
                 entry: k as u16 | ((tries as u16 + 1) << 8),
@@ -151,6 +150,48 @@ impl Context<'_> {
             room(&mut c.out, c.sent);
         }
         *st = s;
+    }
+
+    /// The users' picks for the requests chunk `ci` sent on in round
+    /// `round` under choice, all at once (`Choice::pick_many`); a request
+    /// nobody but its sender has time for is unserved and dropped.
+    pub(super) fn resolve(&self, ci: usize, round: u64, c: &mut Chunk) {
+        let Some(ch) = &self.choice else { return };
+        if c.pending.is_empty() {
+            return;
+        }
+        let mut rng = rng::substream(self.choice_key, &[round, ci as u64]);
+        let requests: Vec<(usize, Option<usize>)> = c.pending.iter()
+            .map(|&p| {
+                let r = c.out[p as usize];
+                ((r.entry & 0xFF) as usize, Some(r.target as usize))
+            })
+            .collect();
+        let mut picks = Vec::with_capacity(requests.len());
+        ch.pick_many(&requests, &mut rng, &mut picks);
+        let mut dropped = false;
+        for (&p, pick) in c.pending.iter().zip(picks) {
+            let r = &mut c.out[p as usize];
+            match pick {
+                Some(t) => r.target = t,
+                None => {
+                    c.counts[(r.entry & 0xFF) as usize].unserved += 1;
+                    r.target = u32::MAX;
+                    dropped = true;
+                }
+            }
+        }
+        if dropped {
+            let mut kept = 0;
+            for j in 0..c.sent {
+                if c.out[j].target != u32::MAX {
+                    c.out[kept] = c.out[j];
+                    kept += 1;
+                }
+            }
+            c.sent = kept;
+        }
+        c.pending.clear();
     }
 
     /// Read a word of every cache line that serving the chunk's agents with
@@ -185,18 +226,12 @@ impl Context<'_> {
             c.counts[k].unserved += 1;
             return;
         }
-        let target = match &self.choice {
-            Some(ch) => match ch.pick(k, Some(i), None, rng) {
-                Some(t) => t as usize,
-                None => {
-                    c.counts[k].unserved += 1;
-                    return;
-                }
-            },
-            None => {
-                let t = rng::below(rng, self.n as u64 - 1) as usize;
-                t + (t >= i) as usize
-            }
+        let target = if self.choice.is_some() {
+            c.pending.push(c.sent as u32);
+            i
+        } else {
+            let t = rng::below(rng, self.n as u64 - 1) as usize;
+            t + (t >= i) as usize
         };
         c.out[c.sent] = Routed {
             target: target as u32,
