@@ -120,6 +120,7 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
             n * Replication::bytes_per_individual(width)
                 + 8 * (tables.cumulative.capacity() + tables.skill.capacity() + tables.entropy.capacity() + tables.score.capacity() + fitness.capacity())
                 + 4 * tables.rank.capacity()
+                + 8 * tables.ladder.capacity()
                 + std::mem::size_of::<Traits>() * traits.capacity()
                 + std::mem::size_of::<AgentStats>() * stats.capacity()
                 + scratch.bytes(),

@@ -6,10 +6,11 @@
 //! With fewer agents left than the shortlist it takes all of them; with
 //! none, the request is unserved.
 //!
-//! The picks are made in batches (`pick_many`): the fresh requests before
-//! round 0, and the requests a chunk of agents sent on in a round at the
-//! end of its round, among the agents with time left at the start of the
-//! round (the same pool the serving saw).
+//! The picks are made in batches: the fresh requests before round 0, when
+//! everyone has time, from the score ladder (`pick_fresh`); the requests a
+//! chunk of agents sent on in a round at the end of its round, among the
+//! agents with time left at the start of the round, the same pool the
+//! serving saw (`pick_many`).
 
 use crate::rng::{self, Rng};
 
@@ -19,6 +20,9 @@ pub(super) struct Choice<'a> {
     pub(super) shortlist: usize,
     /// [K x N] dense ranks of the scores (`Tables::rank`).
     pub(super) rank: &'a [u32],
+    /// [K x N] the agents by increasing score with their tie blocks
+    /// (`Tables::ladder`).
+    pub(super) ladder: &'a [u64],
     pub(super) k: usize,
     pub(super) n: usize,
     /// The agents with time left at the start of the round, in increasing
@@ -81,6 +85,33 @@ impl Choice<'_> {
         }
     }
 
+    /// The agent each fresh request of niche `ks[j]` goes to, into `out`,
+    /// when everyone has time (before round 0, `pool` is `None`). The same
+    /// law as `pick_many`: a shortlist of distinct uniform positions in the
+    /// niche's ladder is a shortlist of distinct uniform agents, the highest
+    /// position holds a best agent, and the positions at or above its tie
+    /// block's start hold all the shortlist's best, one drawn uniformly.
+    /// One memory access per request instead of one per candidate.
+    pub(super) fn pick_fresh(&self, ks: &[usize], rng: &mut Rng, out: &mut Vec<u32>) {
+        debug_assert!(self.pool.is_none());
+        let mut list = [0usize; MOST];
+        out.extend(ks.iter().map(|&kk| {
+            let m = self.draw(None, rng, &mut list);
+            let rungs = &self.ladder[kk * self.n..][..self.n];
+            let top = list[..m].iter().copied().max().expect("n >= 2 agents, all with time");
+            let rung = rungs[top];
+            let start = (rung & u32::MAX as u64) as usize;
+            let ties = list[..m].iter().filter(|&&p| p >= start).count();
+            let chosen = if ties == 1 {
+                rung
+            } else {
+                let j = rng::below(rng, ties as u64) as usize;
+                rungs[list[..m].iter().copied().filter(|&p| p >= start).nth(j).expect("j < ties")]
+            };
+            (chosen >> 32) as u32
+        }));
+    }
+
     /// Draw the shortlist (distinct agents, uniform among the pool but
     /// `exclude`) into `list`; returns its length (0: nobody available).
     fn draw(&self, exclude: Option<usize>, rng: &mut Rng, list: &mut [usize; MOST]) -> usize {
@@ -126,44 +157,87 @@ fn best(list: &[usize], score: &[u32], rng: &mut Rng) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::niche::genome::ranks;
     use crate::rng::stream;
 
-    fn pick(c: &Choice<'_>, k: usize, exclude: Option<usize>, r: &mut Rng) -> Option<u32> {
+    /// One niche's rank and ladder tables for these scores.
+    fn tables(score: &[f64]) -> (Vec<u32>, Vec<u64>) {
+        let (mut rank, mut ladder) = (Vec::new(), Vec::new());
+        ranks(score, 1, &mut rank, &mut ladder);
+        (rank, ladder)
+    }
+
+    fn pick(c: &Choice<'_>, exclude: Option<usize>, r: &mut Rng) -> Option<u32> {
         let mut out = Vec::new();
-        c.pick_many(&[(k, exclude)], r, &mut out);
+        c.pick_many(&[(0, exclude)], r, &mut out);
         out[0]
+    }
+
+    /// How often each agent wins `draws` fresh requests, by each path.
+    fn counts(c: &Choice<'_>, draws: usize, seed: u64) -> [Vec<u32>; 2] {
+        let mut r = stream(seed, &[]);
+        let (mut many, mut fresh) = (Vec::new(), Vec::new());
+        c.pick_many(&vec![(0, None); draws], &mut r, &mut many);
+        c.pick_fresh(&vec![0; draws], &mut r, &mut fresh);
+        let mut out = [vec![0; c.n], vec![0; c.n]];
+        many.iter().for_each(|x| out[0][x.unwrap() as usize] += 1);
+        fresh.iter().for_each(|&x| out[1][x as usize] += 1);
+        out
     }
 
     #[test]
     fn the_best_of_the_shortlist_wins_and_ties_split_evenly() {
-        // Niche 0 scores: agent i scores i; shortlists of n draw everyone.
-        let score: Vec<u32> = (0..10).collect();
-        let c = Choice { shortlist: 10, rank: &score, k: 1, n: 10, pool: None };
+        // Agent i scores i; shortlists of n draw everyone.
+        let score: Vec<f64> = (0..10).map(f64::from).collect();
+        let (rank, ladder) = tables(&score);
+        let c = Choice { shortlist: 10, rank: &rank, ladder: &ladder, k: 1, n: 10, pool: None };
         let mut r = stream(1, &[]);
-        assert_eq!(pick(&c, 0, None, &mut r), Some(9));
-        assert_eq!(pick(&c, 0, Some(9), &mut r), Some(8));
-        // All equal: every agent as likely.
-        let flat = vec![1; 4];
-        let c = Choice { shortlist: 4, rank: &flat, k: 1, n: 4, pool: None };
-        let mut counts = [0u32; 4];
-        let requests = vec![(0, None); 40_000];
-        let mut out = Vec::new();
-        c.pick_many(&requests, &mut r, &mut out);
-        for x in out {
-            counts[x.unwrap() as usize] += 1;
+        assert_eq!(pick(&c, None, &mut r), Some(9));
+        assert_eq!(pick(&c, Some(9), &mut r), Some(8));
+        let mut fresh = Vec::new();
+        c.pick_fresh(&[0, 0], &mut r, &mut fresh);
+        assert_eq!(fresh, [9, 9]);
+        // All equal: every agent as likely (10,000 expected, sd 87), by both paths.
+        let (rank, ladder) = tables(&[1.0; 4]);
+        let c = Choice { shortlist: 4, rank: &rank, ladder: &ladder, k: 1, n: 4, pool: None };
+        for path in counts(&c, 40_000, 2) {
+            assert!(path.iter().all(|&x| (x as f64 - 10_000.0).abs() < 400.0), "{path:?}");
         }
-        assert!(counts.iter().all(|&x| (x as f64 - 10_000.0).abs() < 400.0), "{counts:?}");
         // Only agents with time left; none left but the sender: unserved.
-        let c = Choice { shortlist: 3, rank: &score, k: 1, n: 10, pool: Some(vec![2, 5]) };
-        assert_eq!(pick(&c, 0, None, &mut r), Some(5));
-        let c = Choice { shortlist: 3, rank: &score, k: 1, n: 10, pool: Some(vec![5]) };
-        assert_eq!(pick(&c, 0, Some(5), &mut r), None);
+        let (rank, ladder) = tables(&score);
+        let c = Choice { shortlist: 3, rank: &rank, ladder: &ladder, k: 1, n: 10, pool: Some(vec![2, 5]) };
+        assert_eq!(pick(&c, None, &mut r), Some(5));
+        let c = Choice { shortlist: 3, rank: &rank, ladder: &ladder, k: 1, n: 10, pool: Some(vec![5]) };
+        assert_eq!(pick(&c, Some(5), &mut r), None);
+    }
+
+    #[test]
+    fn fresh_picks_follow_the_shortlist_law_with_ties() {
+        // Scores with tie blocks, shuffled over agents. The law: with
+        // shortlist m of n, an agent of score s wins with probability
+        // P(best of the shortlist is s) / (agents scoring s), where
+        // P(best <= s) = C(below or at s, m) / C(n, m).
+        let score = [2.0, 0.0, 1.0, 2.0, 0.0, 1.0, 1.0, 0.0, 2.0, 0.5];
+        let (rank, ladder) = tables(&score);
+        let c = Choice { shortlist: 3, rank: &rank, ladder: &ladder, k: 1, n: 10, pool: None };
+        let choose = |a: usize, b: usize| if b > a { 0.0 } else { (0..b).map(|i| (a - i) as f64 / (b - i) as f64).product::<f64>() };
+        let draws = 200_000;
+        for path in counts(&c, draws, 5) {
+            for (i, &x) in path.iter().enumerate() {
+                let at_most = score.iter().filter(|&&t| t <= score[i]).count();
+                let below = score.iter().filter(|&&t| t < score[i]).count();
+                let tied = at_most - below;
+                let p = (choose(at_most, 3) - choose(below, 3)) / choose(10, 3) / tied as f64;
+                let (mean, sd) = (p * draws as f64, (p * (1.0 - p) * draws as f64).sqrt());
+                assert!((x as f64 - mean).abs() <= 4.0 * sd + 1.0, "agent {i}: {x} against {mean:.0} (sd {sd:.0}), {path:?}");
+            }
+        }
     }
 
     #[test]
     fn a_shortlist_of_one_is_uniform_over_everyone_but_the_sender() {
-        let score = vec![0; 10];
-        let c = Choice { shortlist: 1, rank: &score, k: 1, n: 10, pool: None };
+        let (rank, ladder) = tables(&[0.0; 10]);
+        let c = Choice { shortlist: 1, rank: &rank, ladder: &ladder, k: 1, n: 10, pool: None };
         let mut r = stream(3, &[]);
         let mut out = Vec::new();
         c.pick_many(&vec![(0, Some(7)); 90_000], &mut r, &mut out);

@@ -152,7 +152,7 @@ fn begin<'a>(world: &World, rules: &'a Rules, tables: &'a Tables, seed: u64, gen
     let total = (world.requests_per_agent * n as f64).round() as u64;
     arrivals(n, total, seed, generation, &mut s.fresh);
     let choice = match world.routing.in_effect(world.time_budget) {
-        Routing::Choice { shortlist, .. } => Some(Choice { shortlist: shortlist as usize, rank: &tables.rank, k, n, pool: None }),
+        Routing::Choice { shortlist, .. } => Some(Choice { shortlist: shortlist as usize, rank: &tables.rank, ladder: &tables.ladder, k, n, pool: None }),
         Routing::Uniform => None,
     };
     let key = rng::key(seed, &[domain::EPISODE, generation]);
@@ -190,14 +190,13 @@ fn choose_fresh(rules: &Rules, choice: &Choice<'_>, total: u64, seed: u64, gener
     s.chunks.par_iter_mut().enumerate().for_each(|(b, c)| {
         let b = b as u64;
         let mut rng = rng::stream(seed, &[domain::CHOICE, generation, b]);
-        // The block's niches, then their agents (`Choice::pick_batch`).
-        let ks: Vec<(usize, Option<usize>)> =
-            (b * total / blocks..(b + 1) * total / blocks).map(|_| (rules.draw_niche(&mut rng), None)).collect();
+        // The block's niches, then their agents (`Choice::pick_fresh`).
+        let ks: Vec<usize> = (b * total / blocks..(b + 1) * total / blocks).map(|_| rules.draw_niche(&mut rng)).collect();
         let mut targets = Vec::with_capacity(ks.len());
-        choice.pick_many(&ks, &mut rng, &mut targets);
-        for (&(k, _), &target) in ks.iter().zip(&targets) {
+        choice.pick_fresh(&ks, &mut rng, &mut targets);
+        for (&k, &target) in ks.iter().zip(&targets) {
             c.counts[k].fresh += 1;
-            c.out[c.sent] = Routed { target: target.expect("n >= 2 agents, all with time"), entry: k as u16 };
+            c.out[c.sent] = Routed { target, entry: k as u16 };
             c.sent += 1;
             room(&mut c.out, c.sent);
         }
