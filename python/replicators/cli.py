@@ -45,6 +45,13 @@ Runner = Callable[[argparse.Namespace], int]
 DEMO = {"population": 2000, "generations": 300, "seeds": 5}
 #: The demo's learner grid: learners per run and iterations.
 DEMO_LEARN = {"learners": 16, "iterations": 150}
+#: The demo's competition section (SPEC 1.1): the ideal-free check at one
+#: demand vector, and the persona phases at shortlists 1 and 4, small.
+DEMO_COMPETITION = {
+    "ideal_free": {"demands": ((0.4, 0.3, 0.2, 0.1),), "shortlists": (2, 4), "population": 1000,
+                   "generations": 150, "seeds": 3},
+    "phases": {"shortlists": (1, 4), "tradeoffs": (1.0, 4.0), "population": 500, "generations": 150, "seeds": 2},
+}
 
 
 def _with_bar(config: Any, total: int, label: str, enabled: bool, unit: str = "gen") -> Any:
@@ -260,7 +267,9 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
              threads: int | None = None, progress: bool = True, png: bool = True, echo: bool = True,
              learn_iterations: int = DEMO_LEARN["iterations"]) -> Any:
     """The sum_vs_rate demo, with a section on learners (``loss_aggregation``,
-    ``learn_iterations`` iterations): run, write Parquet and the report,
+    ``learn_iterations`` iterations) and one on competition between
+    assistants (``DEMO_COMPETITION``: the ideal-free check and the persona
+    phases, at their own small sizes): run, write Parquet and the report,
     print the headline.
 
     Returns the ``SweepResult`` of sum_vs_rate.
@@ -275,7 +284,10 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
     """
     from .io.config import SweepConfig
     from .experiments.learner_reports import add_loss_aggregation, loss_aggregation_findings
+    from .experiments.competition import ideal_free_check, within
+    from .experiments.competition_reports import add_competition, ideal_free_findings, persona_phase_findings
     from .experiments.reports import SUMMARY, build_report, sum_vs_rate_findings
+    from .io.tables import write_table
     from .io import atomic_write_text
 
     out = Path(out)
@@ -288,14 +300,23 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
         "trajectories": ("episode",), "learners": DEMO_LEARN["learners"], "iterations": learn_iterations,
         "seeds": seeds, "seed": seed, "threads": threads})
     learned = learners.run(progress=progress)
+    # Users choosing their assistant: the ideal free distribution, then personas.
+    ideal = within(ideal_free_check(**DEMO_COMPETITION["ideal_free"], seed=seed, threads=threads))
+    competing = SweepConfig(experiment="persona_phases", kwargs={
+        **DEMO_COMPETITION["phases"], "seed": seed, "threads": threads})
+    phases = competing.run(progress=progress)
     ran = time.perf_counter() - start
     result.write(out)
     learned.write(out / "loss_aggregation")
+    phases.write(out / "persona_phases")
+    write_table(ideal, out / "ideal_free.parquet", config={"experiment": "ideal_free_check", **DEMO_COMPETITION["ideal_free"]}, seed=seed)
     # `replicators sweep <out>/sweep.toml` runs the same grid and seeds again.
     atomic_write_text(out / "sweep.toml", config.to_toml())
     atomic_write_text(out / "loss_aggregation" / "sweep.toml", learners.to_toml())
+    atomic_write_text(out / "persona_phases" / "sweep.toml", competing.to_toml())
     report = build_report(result)
     add_loss_aggregation(report, learned, heading="Training instead of selecting: loss aggregation and returns")
+    add_competition(report, ideal, phases, heading="Competition between assistants: users choose from a shortlist")
     index = report.write(out, png=png)
     total = time.perf_counter() - start
     if echo:
@@ -307,6 +328,9 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
             print("- " + line)
         print("learners (PPO) trained on the same world:")
         for line in loss_aggregation_findings(learned):
+            print("- " + line)
+        print("users choosing among a shortlist of assistants (SPEC 1.1):")
+        for line in ideal_free_findings(ideal) + persona_phase_findings(phases):
             print("- " + line)
         print(f"report: {index.resolve()}")
     return result

@@ -40,6 +40,10 @@ def _ci(row: dict, m: str) -> str:
     return f"{row[m]:.2f} [{row[f'{m}_low']:.2f}, {row[f'{m}_high']:.2f}]"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def ideal_free_findings(table: pl.DataFrame) -> list[str]:
     """Sentences on ``within(ideal_free_check(...))``."""
     out = []
@@ -49,7 +53,7 @@ def ideal_free_findings(table: pl.DataFrame) -> list[str]:
         ms = sorted(choice["shortlist"].unique().to_list())
         out.append(
             f"Full specialists under choice (shortlists {', '.join(map(str, ms))}; "
-            f"{choice['demand'].n_unique()} demand vectors): the settled shares match the ideal free prediction "
+            f"{_count(choice['demand'].n_unique(), 'demand vector')}): the settled shares match the ideal free prediction "
             f"within tolerance (4 SE over seeds + 0.005) in {int(choice['matches'].sum())} of {choice.height} "
             f"niche x case rows; the largest error is {worst['error']:+.4f} ({worst['niche']}, shortlist "
             f"{worst['shortlist']}, demand {worst['demand']}, tolerance {worst['tolerance']:.4f})."
