@@ -190,6 +190,10 @@ def test_example_configs_validate():
     assert SweepConfig.from_toml(examples / "sweep_tradeoff.toml").experiment == "tradeoff"
     c4 = SweepConfig.from_toml(examples / "sweep_connect4.toml")
     assert c4.experiment == "connect4_pressure" and c4.kwargs["tail"] == 0.25
+    competing = SweepConfig.from_toml(examples / "sweep_competition.toml")
+    assert competing.experiment == "competition" and competing.kwargs["time_budget"] == (40,)
+    assert SweepConfig.from_toml(examples / "sweep_persona_phases.toml").kwargs["regimes"] == (
+        "sum", "sum+budget", "rate")
 
 
 def test_report_of_a_run_folder(tmp_path, capsys):

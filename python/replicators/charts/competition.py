@@ -48,7 +48,8 @@ def ideal_free(table: pl.DataFrame, *, width: int = 260, height: int = 180) -> A
            alt.Tooltip("high:Q", format=".3f")]
     points = alt.Chart().mark_point(filled=True, size=40).encode(
         x=x, xOffset=offset, color=color, y=alt.Y("mean:Q", title="specialist share"), tooltip=tip)
-    bars = alt.Chart().mark_errorbar().encode(x=x, xOffset=offset, color=color, y=alt.Y("low:Q", title="specialist share"), y2="high:Q")
+    bars = alt.Chart().mark_errorbar().encode(x=x, xOffset=offset, color=color,
+                                              y=alt.Y("low:Q", title="specialist share"), y2="high:Q")
     ticks = alt.Chart().mark_tick(color="black", thickness=1, size=10).encode(
         x=x, xOffset=offset, y="predicted:Q", tooltip=tip)
     return (
