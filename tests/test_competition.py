@@ -81,6 +81,31 @@ def test_choice_settles_at_the_ideal_free_distribution(demand, shortlist):
     assert np.all(np.abs(mean - want) <= tol), (mean.round(4), want.round(4), tol.round(4))
 
 
+@pytest.mark.parametrize("demand", [(0.4, 0.3, 0.2, 0.1), (0.55, 0.25, 0.15, 0.05), (1, 1, 1, 1), (0.5, 0.5, 0)])
+@pytest.mark.parametrize("shortlist", [1, 2, 3, 8, 64])
+def test_ideal_free_pays_every_occupied_niche_the_same(demand, shortlist):
+    """The equilibrium condition itself, from the formula: shares sum to 1,
+    occupied niches pay D_k (1 - (1 - f_k)^m) / f_k alike, and an empty
+    niche would pay no more (D_k m at f_k -> 0)."""
+    f = ideal_free(demand, shortlist)
+    d = np.asarray(demand, float) / sum(demand)
+    assert f.sum() == pytest.approx(1.0) and np.all(f >= 0)
+    occupied = f > 1e-9
+    pay = d[occupied] * (1 - (1 - f[occupied]) ** shortlist) / f[occupied]
+    assert np.ptp(pay) <= 1e-6 * pay.max()
+    assert np.all(d[~occupied] * shortlist <= pay.max() * (1 + 1e-6))
+
+
+def test_ideal_free_rejects_what_it_cannot_solve():
+    for bad in ([], [0, 0], [0.5, -0.1], [float("nan"), 1]):
+        with pytest.raises(r.ConfigError, match="demand"):
+            ideal_free(bad, 2)
+    with pytest.raises(r.ConfigError, match="shortlist"):
+        ideal_free([0.5, 0.5], 0)
+    with pytest.raises(r.ConfigError, match="values"):
+        ideal_free([0.5, 0.5], 2, values=[0, 0])
+
+
 @pytest.mark.parametrize("demand", [(0.4, 0.3, 0.2, 0.1), (0.55, 0.25, 0.15, 0.05)])
 def test_uniform_routing_lets_the_busiest_niche_take_over(demand):
     """Every request is equally likely to reach anyone, so the specialists

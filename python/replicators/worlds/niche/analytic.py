@@ -420,7 +420,8 @@ def ideal_free(demand: Any, shortlist: int, values: Any = None) -> np.ndarray:
     population (shares as continuous). Under ``rate`` the prediction does
     not apply: winning more requests does not change a rate. As m grows the
     shares tend to D_k / sum(D) (input matching); with m = 1 (uniform) only
-    the best-paying niche remains.
+    the best-paying niche remains (niches tied for best are neutral against
+    each other: they get equal shares, the mean over drift's outcomes).
 
     Examples
     --------
@@ -430,6 +431,8 @@ def ideal_free(demand: Any, shortlist: int, values: Any = None) -> np.ndarray:
     [0.415, 0.31, 0.202, 0.073]
     >>> ideal_free([0.4, 0.3, 0.2, 0.1], shortlist=1).round(6).tolist()
     [1.0, 0.0, 0.0, 0.0]
+    >>> ideal_free([1, 1, 1, 1], shortlist=1).tolist()  # tied: neutral, drift decides
+    [0.25, 0.25, 0.25, 0.25]
     >>> bool(np.abs(ideal_free([0.4, 0.3, 0.2, 0.1], shortlist=60) - [0.4, 0.3, 0.2, 0.1]).max() < 1e-3)
     True
     """
@@ -441,6 +444,15 @@ def ideal_free(demand: Any, shortlist: int, values: Any = None) -> np.ndarray:
     if val.shape != d.shape or not np.all(np.isfinite(val)) or np.any(val < 0):
         raise ConfigError(f"values = {values!r} is invalid: expected one non-negative number per niche")
     w = d / d.sum() * val
+    if w.max() <= 0:
+        raise ConfigError(f"values = {values!r} is invalid: no niche with demand pays anything")
+    if m == 1:
+        # Pay does not fall as a niche fills: the best-paying niche takes all.
+        # Tied best niches are neutral against each other (drift decides),
+        # returned as equal shares, the mean over drift's outcomes from an
+        # even start.
+        best = w == w.max()
+        return best / best.sum()
 
     def pay(k: int, f: float) -> float:
         return w[k] * (m if f <= 0 else (1 - (1 - f) ** m) / f)
