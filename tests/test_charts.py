@@ -64,8 +64,53 @@ def test_gold_vs_kl(tmp_path):
 def test_summary_panel(svr, tmp_path):
     chart = charts.summary_panel(svr, width=100, height=60)
     _png(chart, tmp_path, "summary")
-    metrics = {f["metric"] for f in chart.to_dict()["data"]["values"]}
-    assert metrics == {"gold_per_need", "episode_length", "farming_share", "effective_personas"}
+    panels = chart.to_dict()["concat"]
+    # One panel per measure (no empty slot), each y axis titled in words.
+    assert [p["layer"][0]["encoding"]["y"]["title"] for p in panels] == [
+        "gold per need", "episode length (steps)", "farming share of steps", "effective personas"]
+
+
+def _colors(spec, found=None):
+    """Every (field, value) -> colour pair of every colour scale in a spec."""
+    found = {} if found is None else found
+    if isinstance(spec, dict):
+        color = spec.get("color")
+        if isinstance(color, dict) and "scale" in color and "range" in color["scale"]:
+            field = color.get("title")
+            for v, c in zip(color["scale"]["domain"], color["scale"]["range"]):
+                found.setdefault((field, v), set()).add(c)
+        for x in spec.values():
+            _colors(x, found)
+    elif isinstance(spec, list):
+        for x in spec:
+            _colors(x, found)
+    return found
+
+
+def test_a_fitness_mode_has_one_colour_in_every_chart(svr):
+    """The summary, the trajectories and gold-vs-KL encode fitness with the
+    same fixed colours, listed in the same order."""
+    from replicators.charts import style
+
+    specs = [charts.summary_panel(svr).to_dict(), charts.trajectories(svr, where={"pressure": 1.0}).to_dict(),
+             charts.gold_vs_kl(svr, by=["fitness"]).to_dict()]
+    seen = [_colors(s) for s in specs]
+    for found in seen:
+        fitness = {v: c for (field, v), c in found.items() if field == "fitness"}
+        assert fitness == {m: {style.COLORS["fitness"][m]} for m in ("sum", "rate", "episode_rate")}, found
+    legend = [s["concat"][0]["layer"][0]["encoding"]["color"]["scale"]["domain"] for s in specs[:1]]
+    assert legend == [["sum", "rate", "episode_rate"]]
+
+
+def test_persona_chart_shows_each_run_never_a_mean(svr):
+    """One row per seed: a panel is one population, so shares that no run
+    had cannot appear."""
+    spec = charts.persona_shares(svr, where={"pressure": 1.0}, facet="fitness").to_dict()
+    assert spec["facet"]["row"]["field"] == "seed" and spec["facet"]["column"]["field"] == "fitness"
+    rows = spec["data"]["values"]
+    totals = pl.DataFrame(rows).group_by("fitness", "seed", "generation").agg(pl.col("share").sum())
+    assert totals["share"].is_between(0.999, 1.001).all()
+    assert set(pl.DataFrame(rows)["seed"].to_list()) == set(svr.per_run["seed"].to_list())
 
 
 def test_bad_data_is_named():

@@ -216,7 +216,7 @@ def _sweep(parser: argparse.ArgumentParser) -> Runner:
 
     def run(args: argparse.Namespace) -> int:
         from .io.config import SweepConfig
-        from .experiments.reports import build_report, headline_metrics
+        from .experiments.reports import build_report, control_once, headline_metrics
         from .io import atomic_write_text
 
         config = SweepConfig.from_toml(args.config)
@@ -225,7 +225,7 @@ def _sweep(parser: argparse.ArgumentParser) -> Runner:
         result.write(out)
         atomic_write_text(out / "sweep.toml", config.to_toml())
         index = build_report(result).write(out, png=not args.no_png)
-        _print_table(result.headline(headline_metrics(result)))
+        _print_table(control_once(result.headline(headline_metrics(result))))
         print(f"wrote {index}")
         return 0
 
@@ -286,7 +286,7 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
     from .experiments.learner_reports import add_loss_aggregation, loss_aggregation_findings
     from .experiments.competition import ideal_free_check, within
     from .experiments.competition_reports import add_competition, ideal_free_findings, persona_phase_findings
-    from .experiments.reports import SUMMARY, build_report, sum_vs_rate_findings
+    from .experiments.reports import SUMMARY, build_report, control_once, sum_vs_rate_findings
     from .io.tables import write_table
     from .io import atomic_write_text
 
@@ -323,7 +323,7 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
         print(f"sum_vs_rate on the assistant preset: population {population}, {generations} generations, "
               f"{seeds} seeds per cell; simulated in {ran:.1f} s, report in {total - ran:.1f} s.")
         print("mean [95% interval over seeds] of each run's last 20% of generations:")
-        _print_table(result.headline(list(SUMMARY), digits=2))
+        _print_table(control_once(result.headline(list(SUMMARY), digits=2)))
         for line in sum_vs_rate_findings(result):
             print("- " + line)
         print("learners (PPO) trained on the same world:")

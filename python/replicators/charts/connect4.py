@@ -8,8 +8,8 @@ Examples
 >>> cells = pl.DataFrame({"fitness": ["moves"] * 4, "pressure": [0.0, 0.5] * 2,
 ...     "metric": ["game_length"] * 2 + ["immediate_win_rate"] * 2,
 ...     "mean": [20.0, 24.0, 0.6, 0.4], "low": [19.0, 23.0, 0.5, 0.3], "high": [21.0, 25.0, 0.7, 0.5]})
->>> pressure_chart(cells).to_dict()["facet"]["field"]
-'metric'
+>>> len(pressure_chart(cells).to_dict()["concat"])
+2
 """
 
 from __future__ import annotations

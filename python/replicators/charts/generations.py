@@ -18,6 +18,7 @@ from typing import Any
 import polars as pl
 
 from ..errors import ConfigError
+from . import style
 from ._data import dims_of, inline, require, runs_frame, series_label
 
 __all__ = ["trajectories"]
@@ -73,13 +74,16 @@ def trajectories(
         .sort("series", "metric", x)
     )
     brush = alt.selection_interval(encodings=["x"], name=f"{x}s")
-    color = alt.Color("series:N", title=", ".join(by) or "run")
+    # One grid column: its fixed colours (a fitness mode is the same colour everywhere).
+    color = style.color("series", long["series"].unique(maintain_order=True).to_list(),
+                        palette=by[0] if len(by) == 1 else None,
+                        legend=style.title(by[0]) if len(by) == 1 else ", ".join(by) or "run")
     panels = [
         alt.Chart(inline(long.filter(pl.col("metric") == m)))
         .mark_line()
         .encode(
             x=alt.X(f"{x}:Q", scale=alt.Scale(domain=brush), title=None),
-            y=alt.Y("value:Q", title=m, scale=alt.Scale(zero=False)),
+            y=alt.Y("value:Q", title=style.title(m), scale=alt.Scale(zero=False)),
             color=color,
             tooltip=["series:N", f"{x}:Q", alt.Tooltip("value:Q", format=".3f")],
         )
@@ -89,8 +93,9 @@ def trajectories(
     overview = (
         alt.Chart(inline(long.filter(pl.col("metric") == metrics[0])))
         .mark_line()
-        .encode(x=alt.X(f"{x}:Q", title=f"{x} (drag to zoom)"),
-                y=alt.Y("value:Q", title=None, axis=alt.Axis(labels=False, ticks=False), scale=alt.Scale(zero=False)),
+        .encode(x=alt.X(f"{x}:Q", title=f"{style.title(x)} (drag across this strip to zoom the panels above)"),
+                y=alt.Y("value:Q", title="zoom",
+                        axis=alt.Axis(labels=False, ticks=False), scale=alt.Scale(zero=False)),
                 color=color)
         .add_params(brush)
         .properties(width=width, height=max(30, height // 3))

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from . import style
 from ._data import dims_of, inline, require, runs_frame, series_label
 
 __all__ = ["gold_vs_kl"]
@@ -56,12 +57,14 @@ def gold_vs_kl(
         # Points only while they can be told apart; long runs draw lines.
         .mark_line(point=alt.OverlayMarkDef(size=12) if means["generation"].n_unique() <= 60 else False)
         .encode(
-            x=alt.X("sqrt_kl:Q", title="sqrt(KL from the initial policy)"),
-            y=alt.Y("value:Q", title="per need"),
-            color=alt.Color("series:N", title=", ".join(by) or "run"),
+            x=alt.X("sqrt_kl:Q", title=style.title("sqrt_kl")),
+            y=alt.Y("value:Q", title="reward per need"),
+            color=style.color("series", long["series"].unique(maintain_order=True).to_list(),
+                              palette=by[0] if len(by) == 1 else None,
+                              legend=style.title(by[0]) if len(by) == 1 else ", ".join(by) or "run"),
             order="generation:Q",
             tooltip=["series:N", "generation:Q", alt.Tooltip("value:Q", format=".3f")],
         )
         .properties(width=width, height=height)
-        .facet(column=alt.Column("reward:N", title=None))
+        .facet(column=alt.Column("reward:N", title="reward (proxy: what selection sees; gold: true value)"))
     )

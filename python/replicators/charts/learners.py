@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+from . import style
 from ._data import inline, require
 
 __all__ = ["overoptimization_chart"]
@@ -39,8 +40,8 @@ def overoptimization_chart(runs: pl.DataFrame, best_of_n: pl.DataFrame, *, width
     base = alt.Chart(data).encode(
         x=alt.X("sqrt_kl:Q", title="sqrt(KL from the initial policy), per episode"),
         y=alt.Y("gold:Q", title="gold per episode"),
-        color=alt.Color("method:N", title="method"),
+        color=alt.Color("method:N", title="learner"),
         tooltip=["method:N", "sqrt_kl:Q", "gold:Q"],
     )
     layer = alt.layer(base.mark_line(point=True), data=data)
-    return layer.properties(width=width, height=height).facet(column=alt.Column("capacity:Q", title="capacity"))
+    return layer.properties(width=width, height=height).facet(column=alt.Column("capacity:Q", title=style.title("capacity")))

@@ -1,4 +1,4 @@
-"""Persona shares over generations as a stacked area.
+"""Persona shares over generations as a stacked area, one panel per run.
 
 Examples
 --------
@@ -6,7 +6,7 @@ Examples
 >>> from replicators.charts import persona_shares
 >>> res = r.evolve(r.NicheWorld.preset(), population=50, generations=5, fitness="rate")
 >>> type(persona_shares(res)).__name__
-'Chart'
+'LayerChart'
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from ..errors import ConfigError
+from . import style
 from ._data import inline, require
 
 __all__ = ["persona_shares"]
@@ -31,13 +32,16 @@ def persona_shares(
     width: int = 480,
     height: int = 200,
 ) -> Any:
-    """Share of agents per persona against generation (mean over seeds).
+    """Share of agents per persona against generation, run by run: one
+    small panel per seed (rows), never an average over seeds, which can
+    show personas coexisting that no run had.
 
     Parameters
     ----------
     data
         A NicheResult (its ``personas``), a sweep with a ``personas`` table,
-        or a DataFrame with ``generation``, ``persona``, ``share``.
+        or a DataFrame with ``generation``, ``persona``, ``share`` (and
+        ``seed`` for several runs).
     where
         Keep rows whose columns equal these values (e.g. ``{"pressure": 1.0}``).
     facet
@@ -61,18 +65,11 @@ def persona_shares(
         frame = frame.filter(pl.col(key) == value)
     if frame.height == 0:
         raise ConfigError(f"where = {dict(where or {})!r} is invalid: no rows match")
-    keys = [facet] if facet else []
     if facet:
         require(frame, [facet], "facet")
-    # Mean over seeds (runs) of each persona's share per generation.
-    if "run" in frame.columns:
-        runs = frame.group_by(*keys).agg(runs=pl.col("run").n_unique()) if keys else frame.select(
-            runs=pl.col("run").n_unique())
-    else:
-        runs = frame.group_by(*keys).agg(runs=pl.lit(1)) if keys else pl.DataFrame({"runs": [1]})
+    runs = ["seed"] if "seed" in frame.columns else []
+    keys = ([facet] if facet else []) + runs
     per = frame.group_by(*keys, "generation", "persona").agg(pl.col("share").sum())
-    per = (per.join(runs, on=keys) if keys else per.join(runs, how="cross")).select(
-        *keys, "generation", "persona", share=pl.col("share") / pl.col("runs"))
     top = per.group_by("persona").agg(pl.col("share").max()).filter(pl.col("share") >= min_share)["persona"]
     per = (
         per.with_columns(persona=pl.when(pl.col("persona").is_in(top.implode())).then("persona").otherwise(pl.lit("other")))
@@ -80,15 +77,22 @@ def persona_shares(
         .agg(pl.col("share").sum())
         .sort(*keys, "generation", "persona")
     )
+    tip = [*(f"{k}:N" for k in keys), "persona:N", "generation:Q", alt.Tooltip("share:Q", format=".3f")]
     chart = (
-        alt.Chart(inline(per))
+        alt.Chart()
         .mark_area()
         .encode(
-            x=alt.X("generation:Q"),
-            y=alt.Y("share:Q", stack="zero", title="share of agents", scale=alt.Scale(domain=[0, 1])),
+            x=alt.X("generation:Q", title=style.title("generation")),
+            y=alt.Y("share:Q", stack="zero", title="share", scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("persona:N", title="persona (niche:behaviour)"),
-            tooltip=["persona:N", "generation:Q", alt.Tooltip("share:Q", format=".3f")],
+            tooltip=tip,
         )
         .properties(width=width, height=height)
     )
-    return chart.facet(column=alt.Column(f"{facet}:N")) if facet else chart
+    if not keys:
+        return alt.layer(chart, data=inline(per))
+    row = alt.Row("seed:N", title="one run per row (seed)") if runs else alt.Undefined
+    column = (alt.Column(f"{facet}:N", title=style.title(facet),
+                         sort=style.order(facet, per[facet].cast(pl.String).unique(maintain_order=True).to_list()))
+              if facet else alt.Undefined)
+    return alt.layer(chart, data=inline(per)).facet(row=row, column=column)

@@ -17,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from . import style
 from ._data import cells_frame, inline, require
 
 __all__ = ["phase_heatmap"]
@@ -52,8 +53,10 @@ def phase_heatmap(
     if diverging is None:
         diverging = lo is not None and hi is not None and lo < 0 < hi
     scale = alt.Scale(scheme="redblue", domainMid=0) if diverging else alt.Scale(scheme="viridis")
-    title = frame["metric"][0] if "metric" in frame.columns and frame.height else metric
-    base = alt.Chart(inline(frame)).encode(x=alt.X(f"{x}:O", title=x), y=alt.Y(f"{y}:O", title=y, sort="descending"))
+    name = frame["metric"][0] if "metric" in frame.columns and frame.height else metric
+    title = style.title(name)
+    base = alt.Chart(inline(frame)).encode(x=alt.X(f"{x}:O", title=style.title(x)),
+                                           y=alt.Y(f"{y}:O", title=style.title(y), sort="descending"))
     rect = base.mark_rect().encode(
         color=alt.Color("mean:Q", title=title, scale=scale),
         tooltip=[f"{x}:O", f"{y}:O", alt.Tooltip("mean:Q", format=".3f"),
@@ -61,4 +64,7 @@ def phase_heatmap(
     )
     text = base.mark_text(fontSize=9).encode(text=alt.Text("mean:Q", format=".2f"))
     chart = (rect + text).properties(width=width, height=height)
-    return chart.facet(column=alt.Column(f"{facet}:N")) if facet else chart
+    if not facet:
+        return chart
+    return chart.facet(column=alt.Column(f"{facet}:N", title=style.title(facet),
+                                         sort=style.order(facet, frame[facet].cast(pl.String).unique(maintain_order=True).to_list())))

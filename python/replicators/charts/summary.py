@@ -8,7 +8,7 @@ Examples
 >>> cells = pl.DataFrame({"fitness": ["sum", "rate"], "pressure": [1.0, 1.0],
 ...     "metric": ["gold_per_need"] * 2, "mean": [-0.5, 0.4], "low": [-0.6, 0.3], "high": [-0.4, 0.5]})
 >>> type(summary_panel(cells, ["gold_per_need"])).__name__
-'FacetChart'
+'ConcatChart'
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from typing import Any
 
 import polars as pl
 
+from . import style
+from ..errors import ConfigError
 from ._data import cells_frame, inline, require
 
 __all__ = ["summary_panel"]
@@ -34,39 +36,32 @@ def summary_panel(
     height: int = 160,
 ) -> Any:
     """One panel per measure: mean (line and points) and 95% interval (bars)
-    against ``x``, one colour per ``color`` value. ``data``: a sweep or its
+    against ``x``, one colour per ``color`` value (fixed colours from
+    ``charts.style``). Each panel has its own y axis titled in words; panels
+    wrap after ``columns``, with no empty slot. ``data``: a sweep or its
     ``cells`` table."""
     import altair as alt
 
     frame = cells_frame(data)
     require(frame, [x, color], "data")
     frame = frame.filter(pl.col("metric").is_in(list(metrics)))
-    base = alt.Chart().encode(
-        x=alt.X(f"{x}:Q", title=x),
-        color=alt.Color(f"{color}:N", title=color, scale=_colors(frame, color)),
-    )
-    line = base.mark_line(point=True).encode(
-        y=alt.Y("mean:Q", title=None, scale=alt.Scale(zero=False)),
-        tooltip=[f"{color}:N", f"{x}:Q", alt.Tooltip("mean:Q", format=".3f"),
-                 alt.Tooltip("low:Q", format=".3f"), alt.Tooltip("high:Q", format=".3f")],
-    )
-    bars = base.mark_errorbar(ticks=True).encode(y=alt.Y("low:Q", title=None), y2="high:Q")
-    return (
-        alt.layer(line, bars, data=inline(frame))
-        .properties(width=width, height=height)
-        .facet(facet=alt.Facet("metric:N", title=None, sort=list(metrics)), columns=columns)
-        .resolve_scale(y="independent")
-    )
+    present = [m for m in metrics if m in set(frame["metric"].to_list())]
+    if not present:
+        raise ConfigError(f"metrics = {list(metrics)!r} is invalid: none is in the data")
+    enc = style.color(color, frame[color].cast(pl.String).unique(maintain_order=True).to_list())
+    panels = []
+    for m in present:
+        part = frame.filter(pl.col("metric") == m).with_columns(pl.col(color).cast(pl.String))
+        base = alt.Chart(inline(part)).encode(x=alt.X(f"{x}:Q", title=style.title(x)), color=enc)
+        line = base.mark_line(point=True).encode(
+            y=alt.Y("mean:Q", title=style.title(m), scale=alt.Scale(zero=False)),
+            tooltip=[f"{color}:N", f"{x}:Q", alt.Tooltip("mean:Q", format=".3f"),
+                     alt.Tooltip("low:Q", format=".3f"), alt.Tooltip("high:Q", format=".3f")],
+        )
+        bars = base.mark_errorbar(ticks=True).encode(y=alt.Y("low:Q", title=style.title(m)), y2="high:Q")
+        panels.append(alt.layer(line, bars).properties(width=width, height=height))
+    return alt.concat(*panels, columns=columns)
 
 
-#: The fitness modes keep their colours from chart to chart.
-FITNESS_COLORS = {"sum": "#d62728", "rate": "#1f77b4", "episode_rate": "#2ca02c"}
-
-
-def _colors(frame: pl.DataFrame, column: str) -> Any:
-    import altair as alt
-
-    values = frame[column].unique(maintain_order=True).to_list()
-    if column == "fitness" and set(values) <= set(FITNESS_COLORS):
-        return alt.Scale(domain=values, range=[FITNESS_COLORS[v] for v in values])
-    return alt.Undefined
+#: The fitness modes keep their colours from chart to chart (``charts.style``).
+FITNESS_COLORS = style.COLORS["fitness"]

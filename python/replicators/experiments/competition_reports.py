@@ -126,7 +126,7 @@ def competition_findings(res: SweepResult) -> list[str]:
 def _sizes(res: SweepResult) -> str:
     c = res.config
     return (f"Population {c.get('population')}, {c.get('generations')} generations, {len(c.get('seeds', []))} seeds "
-            f"per cell, mutation {c.get('mutation')}, initial spread {c.get('initial_spread')}; each run's last "
+            f"per cell, mutation {charts.style.knob(c.get('mutation'))}, initial spread {c.get('initial_spread')}; each run's last "
             f"{int(100 * c.get('tail', 0.2))}% of generations; 95% Student t intervals over seeds.")
 
 

@@ -28,7 +28,7 @@ from .niche_runs import HEADLINE, LABELS
 from .phase_diagram import divergence
 from .runner import SweepResult
 
-__all__ = ["REPORTS", "build_report", "headline_metrics", "last_generation", "run_report", "sum_vs_rate_findings"]
+__all__ = ["REPORTS", "build_report", "control_once", "headline_metrics", "last_generation", "run_report", "sum_vs_rate_findings"]
 
 SUMMARY = ("gold_per_need", "episode_length", "farming_share", "effective_personas", "niche_coverage")
 #: The Connect Four story's measures.
@@ -46,9 +46,30 @@ def _sizes(res: SweepResult) -> str:
     c = res.config
     seeds = c.get("seeds", [])
     return (f"population {c.get('population')}, {c.get('generations')} generations, "
-            f"{len(seeds)} seeds per cell ({', '.join(map(str, seeds))}), mutation {c.get('mutation')}; "
+            f"{len(seeds)} seeds per cell ({', '.join(map(str, seeds))}), mutation {charts.style.knob(c.get('mutation'))}; "
             f"summaries average each run's last {int(100 * c.get('tail', 0.2))}% of generations; "
             "intervals are 95% Student t intervals over seeds.")
+
+
+def control_once(table: pl.DataFrame) -> pl.DataFrame:
+    """A headline table with its pressure-0 rows shown once, as fitness
+    ``any (control)``, when they are the same numbers (at pressure 0
+    selection ignores fitness, and cells share seeds, so every fitness
+    mode runs the same neutral drift); left as they are otherwise.
+
+    Examples
+    --------
+    >>> t = pl.DataFrame({"fitness": ["sum", "rate", "sum"], "pressure": [0.0, 0.0, 1.0], "x": ["1", "1", "2"]})
+    >>> control_once(t)["fitness"].to_list()
+    ['any (control)', 'sum']
+    """
+    if not {"fitness", "pressure"} <= set(table.columns):
+        return table
+    control = table.filter(pl.col("pressure") == 0)
+    if control.height < 2 or control.drop("fitness").unique().height != 1:
+        return table
+    return pl.concat([control.head(1).with_columns(fitness=pl.lit("any (control)")),
+                      table.filter(pl.col("pressure") != 0)])
 
 
 def _range(xs: list[float]) -> str:
@@ -110,7 +131,7 @@ def sum_vs_rate_report(res: SweepResult) -> Report:
                "partial) keep the user or score more than they give. " + _sizes(res)),
     )
     rep.add_text("Findings", "\n\n".join(sum_vs_rate_findings(res)))
-    rep.add_table("Summary per fitness mode and pressure", res.headline(list(SUMMARY)),
+    rep.add_table("Summary per fitness mode and pressure", control_once(res.headline(list(SUMMARY), digits=2)),
                   caption="mean [95% interval] over seeds. " + "; ".join(f"{m}: {LABELS[m]}" for m in SUMMARY))
     rep.add_chart("summary", charts.summary_panel(res, list(SUMMARY), columns=3),
                   "Each measure against pressure, per fitness mode (bars: 95% intervals over seeds).")
@@ -118,9 +139,12 @@ def sum_vs_rate_report(res: SweepResult) -> Report:
                                                            "effective_personas"], where={"pressure": shown}),
                   f"Mean over seeds per generation at pressure {shown:g}; drag on the bottom strip to zoom.")
     if "personas" in res.tables:
-        rep.add_chart("personas", charts.persona_shares(res, where={"pressure": shown}, facet="fitness", width=220),
-                      f"Persona shares (niche:behaviour, mean over seeds) at pressure {shown:g}.")
-    rep.add_table("All measures", res.wide(list(HEADLINE)), caption="means and interval bounds per cell")
+        rep.add_chart("personas", charts.persona_shares(res, where={"pressure": shown}, facet="fitness", width=220,
+                                                        height=60),
+                      f"Persona shares (niche:behaviour) at pressure {shown:g}, run by run: one row per seed, "
+                      "so a panel shows what one population became.")
+    rep.add_table("All measures", control_once(res.headline(list(HEADLINE), digits=2)),
+                  caption="mean [95% interval] over seeds. " + "; ".join(f"{m}: {LABELS[m]}" for m in HEADLINE))
     return rep
 
 

@@ -134,7 +134,7 @@ def _table_html(frame: pl.DataFrame, digits: int) -> str:
     for row in frame.iter_rows():
         cells = "".join(f"<td>{html.escape(_fmt(x, digits))}</td>" for x in row)
         rows.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f"<div class='table'><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
 
 
 def _fmt(x: Any, digits: int) -> str:
@@ -157,9 +157,11 @@ _PAGE = """<!DOCTYPE html>
 <title>{title}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }}
-table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }}
-th, td {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }}
-th {{ background: #f3f3f3; }}
+.table {{ overflow-x: auto; }}
+table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.85em; }}
+th, td {{ border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: right; }}
+td {{ white-space: nowrap; }}
+th {{ background: #f3f3f3; max-width: 9em; vertical-align: bottom; }}
 .caption {{ color: #555; }}
 .chart {{ margin: 1em 0; }}
 </style>

@@ -278,11 +278,14 @@ pub fn niche_traits<'py>(
 }
 
 /// The limit loop (`niche::generation::limit`) over `generations`
-/// generations of the agents `genomes`: (steps served, seconds), the step
-/// tables built once outside the timing. For benchmarks.
+/// generations of the agents `genomes`, numbered from `first`: (steps
+/// served, seconds), the step tables built once outside the timing. With
+/// an `evolve` run's seed and its snapshot of generation g as `genomes`
+/// and `first = g`, it serves that generation's very episodes. For
+/// benchmarks.
 #[pyfunction]
-#[pyo3(signature = (world, genomes, *, generations, seed, threads=None))]
-pub fn niche_limit(py: Python<'_>, world: &Bound<'_, PyDict>, genomes: PyReadonlyArray2<'_, f64>, generations: u64, seed: u64, threads: Option<usize>) -> PyResult<(u64, f64)> {
+#[pyo3(signature = (world, genomes, *, generations, seed, first=0, threads=None))]
+pub fn niche_limit(py: Python<'_>, world: &Bound<'_, PyDict>, genomes: PyReadonlyArray2<'_, f64>, generations: u64, seed: u64, first: u64, threads: Option<usize>) -> PyResult<(u64, f64)> {
     let err = py_err(py);
     let w = world_from(py, world)?;
     w.validate().map_err(&err)?;
@@ -298,7 +301,7 @@ pub fn niche_limit(py: Python<'_>, world: &Bound<'_, PyDict>, genomes: PyReadonl
         genome::prepare(&w, &flat, &reference, 0.5, &mut tables, &mut traits);
         let (mut stats, mut scratch) = (Vec::new(), generation::Scratch::default());
         let (mut steps, mut seconds) = (0u64, 0.0);
-        for gen in 0..generations {
+        for gen in first..first.saturating_add(generations) {
             control.checkpoint()?;
             let t = std::time::Instant::now();
             steps += generation::limit::run(&w, &rules, &tables, seed, gen, &mut stats, &mut scratch);
