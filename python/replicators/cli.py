@@ -52,6 +52,11 @@ DEMO_COMPETITION = {
                    "generations": 150, "seeds": 3},
     "phases": {"shortlists": (1, 4), "tradeoffs": (1.0, 4.0), "population": 500, "generations": 150, "seeds": 2},
 }
+#: The same section at sizes for tests and examples (seconds).
+TINY_COMPETITION = {
+    "ideal_free": {"demands": ((0.7, 0.3),), "shortlists": (2,), "population": 60, "generations": 4, "seeds": 2},
+    "phases": {"shortlists": (1, 2), "tradeoffs": (4.0,), "population": 40, "generations": 3, "seeds": 2},
+}
 
 
 def _with_bar(config: Any, total: int, label: str, enabled: bool, unit: str = "gen") -> Any:
@@ -265,12 +270,14 @@ def _report(parser: argparse.ArgumentParser) -> Runner:
 def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["population"],
              generations: int = DEMO["generations"], seeds: int = DEMO["seeds"], seed: int = 0,
              threads: int | None = None, progress: bool = True, png: bool = True, echo: bool = True,
-             learn_iterations: int = DEMO_LEARN["iterations"]) -> Any:
+             learn_iterations: int = DEMO_LEARN["iterations"],
+             competition: dict[str, dict[str, Any]] | None = None) -> Any:
     """The sum_vs_rate demo, with a section on learners (``loss_aggregation``,
     ``learn_iterations`` iterations) and one on competition between
     assistants (``DEMO_COMPETITION``: the ideal-free check and the persona
     phases, at their own small sizes): run, write Parquet and the report,
-    print the headline.
+    print the headline. ``competition`` replaces ``DEMO_COMPETITION``'s
+    sizes (keys ``ideal_free`` and ``phases``).
 
     Returns the ``SweepResult`` of sum_vs_rate.
 
@@ -278,7 +285,7 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
     --------
     >>> import tempfile
     >>> res = run_demo(tempfile.mkdtemp(), population=40, generations=3, seeds=2, progress=False,
-    ...                png=False, echo=False, learn_iterations=2)
+    ...                png=False, echo=False, learn_iterations=2, competition=TINY_COMPETITION)
     >>> res.per_run.height  # 3 fitness modes x 5 pressures x 2 seeds
     30
     """
@@ -301,15 +308,16 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
         "seeds": seeds, "seed": seed, "threads": threads})
     learned = learners.run(progress=progress)
     # Users choosing their assistant: the ideal free distribution, then personas.
-    ideal = within(ideal_free_check(**DEMO_COMPETITION["ideal_free"], seed=seed, threads=threads))
-    competing = SweepConfig(experiment="persona_phases", kwargs={
-        **DEMO_COMPETITION["phases"], "seed": seed, "threads": threads})
+    sizes = {**DEMO_COMPETITION, **(competition or {})}
+    ideal = within(ideal_free_check(**sizes["ideal_free"], seed=seed, threads=threads))
+    competing = SweepConfig(experiment="persona_phases", kwargs={**sizes["phases"], "seed": seed, "threads": threads})
     phases = competing.run(progress=progress)
     ran = time.perf_counter() - start
     result.write(out)
     learned.write(out / "loss_aggregation")
     phases.write(out / "persona_phases")
-    write_table(ideal, out / "ideal_free.parquet", config={"experiment": "ideal_free_check", **DEMO_COMPETITION["ideal_free"]}, seed=seed)
+    write_table(ideal, out / "ideal_free.parquet", config={"experiment": "ideal_free_check", **sizes["ideal_free"]},
+                seed=seed)
     # `replicators sweep <out>/sweep.toml` runs the same grid and seeds again.
     atomic_write_text(out / "sweep.toml", config.to_toml())
     atomic_write_text(out / "loss_aggregation" / "sweep.toml", learners.to_toml())
