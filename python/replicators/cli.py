@@ -14,8 +14,9 @@ arguments to a subparser and returns the function that runs it.
   Parquet tables and a report.
 - ``report RESULTS_DIR``: (re)writes ``index.html`` and PNGs for a run or a
   sweep folder.
-- ``demo``: the ``sum_vs_rate`` experiment at about a minute on 2 cores,
-  with its report; ``demo --egt`` is the classic-dynamics demo.
+- ``demo``: the ``sum_vs_rate`` experiment, learners and competition, with
+  its report (its duration: the README's "What the demo shows"); ``demo
+  --egt`` is the classic-dynamics demo.
 
 Configs are validated before anything runs: unknown keys, wrong types and
 out-of-range values fail with the TOML key named (exit status 2).
@@ -32,6 +33,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -41,7 +43,7 @@ __all__ = ["COMMANDS", "build_parser", "main", "run_config", "run_demo", "run_ta
 
 Runner = Callable[[argparse.Namespace], int]
 
-#: Demo sizes: about a minute on 2 cores (see README).
+#: Demo sizes (its duration is in the README, generated from benches/results/demo.json).
 DEMO = {"population": 2000, "generations": 300, "seeds": 5}
 #: The demo's learner grid: learners per run and iterations.
 DEMO_LEARN = {"learners": 16, "iterations": 150}
@@ -327,6 +329,9 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
     add_competition(report, ideal, phases, heading="Competition between assistants: users choose from a shortlist")
     index = report.write(out, png=png)
     total = time.perf_counter() - start
+    # What the README's demo figures are generated from (benches/figures.py).
+    atomic_write_text(out / "headline.json", json.dumps(demo_headline(
+        result, learned, ideal, phases, seconds={"simulation": ran, "report": total - ran}), indent=1))
     if echo:
         print(f"sum_vs_rate on the assistant preset: population {population}, {generations} generations, "
               f"{seeds} seeds per cell; simulated in {ran:.1f} s, report in {total - ran:.1f} s.")
@@ -342,6 +347,33 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
             print("- " + line)
         print(f"report: {index.resolve()}")
     return result
+
+
+#: The measures of the demo's headline file, in order.
+DEMO_MEASURES = ("gold_per_need", "gold_per_visit", "episode_length", "lengthening_share", "returning_share",
+                 "effective_personas")
+
+
+def demo_headline(result: Any, learned: Any, ideal: Any, phases: Any, *, seconds: dict[str, float]) -> dict:
+    """The demo's figures as plain data: sizes, seconds, each cell's mean and
+    95% interval of ``DEMO_MEASURES``, and the findings the demo prints."""
+    from .experiments.competition_reports import ideal_free_findings, persona_phase_findings
+    from .experiments.learner_reports import loss_aggregation_findings
+    from .experiments.reports import sum_vs_rate_findings
+    import polars as pl
+
+    c = result.config
+    cells = result.cells.filter(pl.col("metric").is_in(list(DEMO_MEASURES)))
+    rows = [{"fitness": r["fitness"], "pressure": r["pressure"], "metric": r["metric"], "mean": r["mean"],
+             "low": r["low"], "high": r["high"], "n": r["n"]} for r in cells.iter_rows(named=True)]
+    return {
+        "sizes": {"population": c.get("population"), "generations": c.get("generations"),
+                  "seeds": len(c.get("seeds", [])), "tail": c.get("tail")},
+        "seconds": {k: round(v, 1) for k, v in seconds.items()},
+        "cells": rows,
+        "findings": {"sum_vs_rate": sum_vs_rate_findings(result), "learners": loss_aggregation_findings(learned),
+                     "competition": ideal_free_findings(ideal) + persona_phase_findings(phases)},
+    }
 
 
 def _demo(parser: argparse.ArgumentParser) -> Runner:
@@ -375,7 +407,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], Runner]]] = {
               "report", _learn),
     "sweep": ("run a ready experiment from a TOML config; write Parquet tables and a report", _sweep),
     "report": ("write index.html and PNGs for a results folder", _report),
-    "demo": ("sum vs rate in about a minute: a report folder and the headline table (--egt: classic dynamics)",
+    "demo": ("sum vs rate, learners and competition: a report folder and the headline table "
+             "(--egt: classic dynamics)",
              _demo),
 }
 

@@ -34,7 +34,8 @@ def persona_shares(
 ) -> Any:
     """Share of agents per persona against generation, run by run: one
     small panel per seed (rows), never an average over seeds, which can
-    show personas coexisting that no run had.
+    show personas coexisting that no run had. Long runs are drawn at every
+    k-th generation (at most about 120 points per run).
 
     Parameters
     ----------
@@ -69,6 +70,13 @@ def persona_shares(
         require(frame, [facet], "facet")
     runs = ["seed"] if "seed" in frame.columns else []
     keys = ([facet] if facet else []) + runs
+    # At most ~120 generations per run are drawn (every k-th and the last):
+    # an area over more points looks the same and costs seconds per chart.
+    gens = frame["generation"].unique().sort()
+    step = max(1, -(-gens.len() // 120))
+    if step > 1:
+        keep = gens.gather_every(step).append(gens.tail(1)).unique()
+        frame = frame.filter(pl.col("generation").is_in(keep.implode()))
     per = frame.group_by(*keys, "generation", "persona").agg(pl.col("share").sum())
     top = per.group_by("persona").agg(pl.col("share").max()).filter(pl.col("share") >= min_share)["persona"]
     per = (

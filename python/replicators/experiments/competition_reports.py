@@ -151,8 +151,10 @@ def persona_phases_report(res: SweepResult) -> Report:
 def add_persona_phases(rep: Report, res: SweepResult, heading: str) -> None:
     rep.add_text(heading, "\n\n".join(persona_phase_findings(res)))
     rep.add_chart("persona_phases", charts.competition.persona_phases(res),
-                  "Effective number of personas exp(H(persona shares)), mean over seeds.")
-    rep.add_chart("persona_phases_gold", charts.competition.persona_phases(res, "gold_per_need"), "Gold per need.")
+                  "Effective number of personas exp(H(persona shares)), mean over seeds.",
+                  title="Effective personas: shortlist x trade-off")
+    rep.add_chart("persona_phases_gold", charts.competition.persona_phases(res, "gold_per_need"),
+                  "Gold per need, mean over seeds.", title="Gold per need: shortlist x trade-off")
     rep.add_table("Persona phases", res.headline(list(MEASURES)), caption="mean [95% interval] over seeds")
 
 
@@ -162,7 +164,7 @@ def add_competition(rep: Report, ideal: pl.DataFrame, phases: SweepResult, headi
                  "need in their niche (SPEC 1.1).\n\n" + "\n\n".join(ideal_free_findings(ideal)))
     rep.add_chart("ideal_free", charts.competition.ideal_free(ideal),
                   "Specialist shares (points: mean over seeds, bars: 95% intervals) and the ideal free "
-                  "prediction (ticks).")
+                  "prediction (ticks).", title="Specialist shares against the ideal free distribution")
     rep.add_table("Ideal free check", ideal.select("demand", "routing", "shortlist", "niche", "predicted", "mean",
                                                    "low", "high", "error", "matches"))
     add_persona_phases(rep, phases, "Persona phases: " + _sizes(phases))

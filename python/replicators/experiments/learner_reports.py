@@ -84,7 +84,7 @@ def add_loss_aggregation(rep: Report, res: SweepResult, heading: str) -> None:
     rep.add_text(heading, "PPO learners on the assistant preset (SPEC 4), from the uniform policy; gold and proxy "
                  "per need are the exact evaluator's values for the learned policies. " + _sizes(res) + "\n\n"
                  + "\n\n".join(loss_aggregation_findings(res)))
-    rep.add_table("Summary", res.headline(list(HEADLINE)),
+    rep.add_table("Summary", res.headline(list(HEADLINE), digits=2),
                   caption="mean [95% interval] over seeds. " + "; ".join(f"{m}: {LABELS[m]}" for m in HEADLINE))
     for returns in res.per_run["returns"].unique(maintain_order=True).to_list():
         first = res.per_run.filter(returns=returns).row(0, named=True)
@@ -92,7 +92,7 @@ def add_loss_aggregation(rep: Report, res: SweepResult, heading: str) -> None:
         rep.add_chart(f"learning_{returns}", charts.trajectories(res, ["gold_per_need", "episode_length",
                                                                        "policy_entropy"], where=where, x="iteration"),
                       f"returns={returns}, trajectory={where['trajectory']}: one line per aggregation (mean over "
-                      "seeds); drag on the bottom strip to zoom.")
+                      "seeds); drag on the bottom strip to zoom.", title=f"Learning curves, returns = {returns}")
 
 
 def length_bias_findings(res: SweepResult) -> list[str]:

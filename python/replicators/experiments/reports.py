@@ -134,15 +134,17 @@ def sum_vs_rate_report(res: SweepResult) -> Report:
     rep.add_table("Summary per fitness mode and pressure", control_once(res.headline(list(SUMMARY), digits=2)),
                   caption="mean [95% interval] over seeds. " + "; ".join(f"{m}: {LABELS[m]}" for m in SUMMARY))
     rep.add_chart("summary", charts.summary_panel(res, list(SUMMARY), columns=3),
-                  "Each measure against pressure, per fitness mode (bars: 95% intervals over seeds).")
+                  "Each measure against pressure, per fitness mode (bars: 95% intervals over seeds).",
+                  title="Each measure against selection pressure")
     rep.add_chart("trajectories", charts.trajectories(res, ["gold_per_need", "episode_length", "farming_share",
                                                            "effective_personas"], where={"pressure": shown}),
-                  f"Mean over seeds per generation at pressure {shown:g}; drag on the bottom strip to zoom.")
+                  f"Mean over seeds per generation at pressure {shown:g}; drag on the bottom strip to zoom.",
+                  title=f"Over generations, at pressure {shown:g}")
     if "personas" in res.tables:
         rep.add_chart("personas", charts.persona_shares(res, where={"pressure": shown}, facet="fitness", width=220,
                                                         height=60),
                       f"Persona shares (niche:behaviour) at pressure {shown:g}, run by run: one row per seed, "
-                      "so a panel shows what one population became.")
+                      "so a panel shows what one population became.", title=f"Personas, run by run, at pressure {shown:g}")
     rep.add_table("All measures", control_once(res.headline(list(HEADLINE), digits=2)),
                   caption="mean [95% interval] over seeds. " + "; ".join(f"{m}: {LABELS[m]}" for m in HEADLINE))
     return rep

@@ -78,9 +78,10 @@ class Report:
         """A table, shown with floats rounded to ``digits``."""
         self.sections.append(_Section("table", name, caption, (frame, digits)))
 
-    def add_chart(self, name: str, chart: Any, caption: str = "") -> None:
-        """An altair chart; written as ``<name>.png`` and embedded live in the page."""
-        self.sections.append(_Section("chart", name, caption, chart))
+    def add_chart(self, name: str, chart: Any, caption: str = "", *, title: str | None = None) -> None:
+        """An altair chart; written as ``<name>.png`` and embedded live in the
+        page under ``title`` (default: the name in words)."""
+        self.sections.append(_Section("chart", name, caption, (chart, title or name.replace("_", " ").capitalize())))
 
     def write(self, folder: str | os.PathLike[str], *, png: bool = True) -> Path:
         """Write ``index.html`` (and ``<chart>.png`` files) into ``folder``.
@@ -103,8 +104,8 @@ class Report:
                     body.append(f"<p class='caption'>{html.escape(s.caption)}</p>")
                 body.append(_table_html(frame, digits))
             else:
-                chart = s.payload
-                body.append(f"<h2>{html.escape(s.name)}</h2>")
+                chart, heading = s.payload
+                body.append(f"<h2>{html.escape(heading)}</h2>")
                 if s.caption:
                     body.append(f"<p class='caption'>{html.escape(s.caption)}</p>")
                 body.append(f"<div id='chart{i}' class='chart'></div>")
@@ -129,7 +130,8 @@ def _slug(name: str) -> str:
 
 
 def _table_html(frame: pl.DataFrame, digits: int) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in frame.columns)
+    # Long column names break at their underscores, so tables fit the page.
+    head = "".join(f"<th>{html.escape(c).replace('_', '_<wbr>')}</th>" for c in frame.columns)
     rows = []
     for row in frame.iter_rows():
         cells = "".join(f"<td>{html.escape(_fmt(x, digits))}</td>" for x in row)
@@ -156,9 +158,9 @@ _PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <title>{title}</title>
 <style>
-body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }}
+body {{ font-family: system-ui, sans-serif; max-width: 1300px; margin: 2em auto; padding: 0 1em; color: #222; }}
 .table {{ overflow-x: auto; }}
-table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.85em; }}
+table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.8em; }}
 th, td {{ border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: right; }}
 td {{ white-space: nowrap; }}
 th {{ background: #f3f3f3; max-width: 9em; vertical-align: bottom; }}

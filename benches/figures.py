@@ -1,0 +1,203 @@
+"""The README's figures, generated from the results files they cite.
+
+Each block of the README between ``<!-- figures:NAME -->`` and
+``<!-- /figures:NAME -->`` is written here from ``benches/results/*.json``
+(the benchmarks' outputs) and ``benches/results/demo.json`` (the demo's
+``headline.json``), so a figure is stated once and cannot drift from its
+source:
+
+    python benches/figures.py                      # rewrite the README's blocks
+    python benches/figures.py --demo reports/demo  # first copy a demo run's headline.json
+    python benches/figures.py --check              # exit 1 if a block differs (tests/test_readme_figures.py)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benches" / "results"
+README = ROOT / "README.md"
+
+
+def load(name: str) -> dict:
+    return json.loads((RESULTS / f"{name}.json").read_text())
+
+
+def sci(x: float) -> str:
+    """1.23e7 style, three significant figures."""
+    return f"{x:.2e}".replace("e+0", "e").replace("e+", "e")
+
+
+def ratio(x: float) -> str:
+    return f"{x:.1f}x" if x < 100 else f"{x:.0f}x"
+
+
+def big(x: float) -> str:
+    """Games or runs per second in words: 11.6 million, 211,000."""
+    return f"{x / 1e6:.3g} million" if x >= 1e6 else f"{x:,.0f}" if x < 1e4 else f"{round(x, -3):,.0f}"
+
+
+def niche() -> str:
+    d = load("niche")
+    lines = ["| population | core, 1 thread | core, 2 threads | NumPy, 1 core | per core (1 thread / NumPy) "
+             "| all cores (2 threads / NumPy) |", "|---:|---:|---:|---:|---:|---:|"]
+    for r in d["rows"]:
+        one, two, np_ = (r[k]["steps_per_second"] for k in ("core_1_thread", "core_2_threads", "numpy"))
+        lines.append(f"| {r['population']:,} | {sci(one)} | {sci(two)} | {sci(np_)} | {ratio(one / np_)} "
+                     f"| {ratio(two / np_)} |")
+    m = d["memory"]
+    beh = ", ".join(f"`{b['start']}` {sci(b['steps_per_second'])} ({b['episode_length']:.1f}-step episodes)"
+                    for b in d["by_behaviour_100k_2_threads"])
+    core_bytes = d["rows"][-1]["core_2_threads"]["bytes_per_agent_core"]
+    return "\n".join(lines) + (
+        f"\n\nAgent-steps per second, each the fastest of three runs. Memory: {m['rss_bytes_per_agent']:.0f} B per "
+        f"agent (peak RSS, N = 100,000 against 1,000), {core_bytes:.0f} B held by the core's per-agent buffers. "
+        f"By starting behaviour (100,000 agents, fitness sum, 2 threads): {beh}.")
+
+
+def routing() -> str:
+    d = load("niche")
+    lines = ["| routing | threads | seconds per generation | steps/s | time against uniform |",
+             "|---|---:|---:|---:|---:|"]
+    base = {r["threads"]: r["seconds_per_generation"] for r in d["routing_100k"] if r["routing"] == "uniform"}
+    for r in d["routing_100k"]:
+        name = "uniform" if r["routing"] == "uniform" else f"choice, shortlist {r['shortlist']}"
+        lines.append(f"| {name} | {r['threads']} | {r['seconds_per_generation']:.3f} | {sci(r['steps_per_second'])} "
+                     f"| {r['seconds_per_generation'] / base[r['threads']]:.2f}x |")
+    return "\n".join(lines)
+
+
+def learn() -> str:
+    d = load("learn")
+    rep, twin, limit = d["replicators"], d["numpy twin"]["1 core"], d["NicheWorld limit loop steps/s (100,000 agents)"]
+    goals = d["goals"]
+    return (f"In that run: {rep['1 thread']['steps_per_s'] / 1e6:.1f} million learner steps per second on one thread "
+            f"and {rep['2 threads']['steps_per_s'] / 1e6:.1f} million on two, updates included; the NumPy twin "
+            f"{twin['steps_per_s'] / 1e6:.2f} million on its one core, so {d['per core ratio (1 thread / NumPy)']:.1f}x "
+            f"per core and {d['all cores ratio']:.0f}x on the two cores; the limit loop ran at "
+            f"{limit['2 threads'] / 1e6:.0f} million on two threads, so the learners ran at "
+            f"{d['fraction of the limit loop on all cores']:.0%} of it (goals: at least "
+            f"{goals['fraction of the limit loop on 2 cores']:.0%}, {goals['per core ratio']}x NumPy per core). A "
+            f"learner holds {rep['2 threads']['bytes_per_learner'] / 1000:.1f} KB (logits, value table, Adam "
+            f"moments, references; goal under {goals['bytes per learner'] / 1024:.0f} KiB).")
+
+
+CONNECT4_ROWS = [
+    ("replicators random, all cores", "replicators random playouts, 2 threads"),
+    ("replicators random, 1 thread", "replicators random playouts, 1 thread"),
+    ("replicators policy vs policy, all cores", "replicators policy vs policy, 2 threads"),
+    ("replicators policy vs policy, 1 thread", "replicators policy vs policy, 1 thread"),
+    ("replicators greedy vs random, all cores", "replicators greedy vs random, 2 threads"),
+    ("OpenSpiel random bots, C++ loop, all cores", "OpenSpiel random bots, C++ loop, 2 processes"),
+    ("OpenSpiel random bots, C++ loop, 1 process", "OpenSpiel random bots, C++ loop, 1 process"),
+    ("OpenSpiel random, Python loop, all cores", "OpenSpiel random, Python loop, 2 processes"),
+    ("OpenSpiel random, Python loop, 1 process", "OpenSpiel random, Python loop, 1 process"),
+]
+
+
+def connect4() -> str:
+    d = load("connect4")
+    res = d["results"]
+    lines = ["| what | games/s |", "|---|---|"]
+    lines += [f"| {label} | {big(res[key]['games_per_second'])} |" for key, label in CONNECT4_ROWS]
+    ours, theirs = res["replicators random, all cores"], res["OpenSpiel random, Python loop, all cores"]
+    met = {True: "met", False: "not met"}
+    return "\n".join(lines) + (
+        f"\n\nBoth engines give the same random-game statistics (first player wins {ours['first_player_win_rate']:.3f} "
+        f"vs {theirs['first_player_win_rate']:.3f}, {ours['plies_per_game']:.1f} vs {theirs['plies_per_game']:.1f} "
+        f"plies per game). Random playouts are {d['ratio_random_vs_openspiel_one_core']:.0f}x faster than "
+        f"OpenSpiel's C++ game loop per core and {d['ratio_random_vs_openspiel_all_cores']:.0f}x on all cores. "
+        f"Goals: >= {big(d['goal_random_games_per_second'])} random games/s ({met[d['goal_random_met']]}) and >= "
+        f"{big(d['goal_policy_games_per_second'])} policy games/s ({met[d['goal_policy_met']]}) on 2 cores.")
+
+
+def fixation() -> str:
+    d = load("fixation")
+    res, w = d["results"], d["workload"]
+    names = {"replicators": "replicators (Rust, 2 threads)", "egttools": "egttools 0.1.14 (C++, OpenMP, 2 threads)",
+             "numpy": "NumPy (vectorised jump chain)"}
+    ours = res["replicators"]["runs_per_second"]
+    lines = [f"| | runs/s | rho (exact {w['exact_probability']:g}) | replicators x |", "|---|---:|---:|---:|"]
+    for key, label in names.items():
+        r = res[key]
+        rate = r["runs_per_second"]
+        shown = f"{rate / 1e6:.2g} M" if rate >= 1e6 else f"{rate / 1e3:.3g} k"
+        lines.append(f"| {label} | {shown} | {r['probability_mean']:.5f} | {ours / rate:.3g} |")
+    return "\n".join(lines)
+
+
+DEMO_COLUMNS = [("gold_per_need", "gold / need"), ("gold_per_visit", "gold / visit"),
+                ("episode_length", "episode length"), ("lengthening_share", "lengthening share"),
+                ("returning_share", "returning share"), ("effective_personas", "effective personas")]
+
+
+def demo() -> str:
+    d = load("demo")
+    cells: dict[tuple, dict] = {}
+    for c in d["cells"]:
+        cells.setdefault((c["fitness"], c["pressure"]), {})[c["metric"]] = c
+    fitness = list(dict.fromkeys(k[0] for k in cells))
+
+    def row(key: tuple) -> list[str]:
+        return [f"{cells[key][m]['mean']:.2f} [{cells[key][m]['low']:.2f}, {cells[key][m]['high']:.2f}]"
+                for m, _ in DEMO_COLUMNS]
+
+    control = [k for k in cells if k[1] == 0]
+    same = len({tuple(row(k)) for k in control}) == 1
+    lines = ["| fitness | pressure | " + " | ".join(t for _, t in DEMO_COLUMNS) + " |",
+             "|---|---:|" + "---:|" * len(DEMO_COLUMNS)]
+    if control and same:
+        lines.append("| any (control) | 0 | " + " | ".join(row(control[0])) + " |")
+    for f in fitness:
+        for key in sorted(k for k in cells if k[0] == f and (k[1] != 0 or not same)):
+            lines.append(f"| {f} | {key[1]:g} | " + " | ".join(row(key)) + " |")
+    s, secs = d["sizes"], d["seconds"]
+    head = (f"Population {s['population']:,}, {s['generations']} generations, {s['seeds']} seeds per cell; mean "
+            f"[95% interval] over seeds of each run's last {int(100 * s['tail'])}% of generations. The whole demo "
+            f"(this grid, the learners and the competition section) simulated in {secs['simulation']:.0f} s and wrote "
+            f"its report in {secs['report']:.0f} s on the 2 cores of the machine it last ran on.")
+    findings = "\n".join(f"- {line}" for line in d["findings"]["sum_vs_rate"])
+    return head + "\n\n" + "\n".join(lines) + "\n\nWhat the demo prints from these numbers:\n\n" + findings
+
+
+BLOCKS: dict[str, Callable[[], str]] = {"demo": demo, "niche": niche, "routing": routing, "learn": learn,
+                                       "connect4": connect4, "fixation": fixation}
+
+
+def render(text: str) -> str:
+    """``text`` with every figures block regenerated."""
+    for name, make in BLOCKS.items():
+        pattern = re.compile(rf"(<!-- figures:{name} -->\n)(?:.*?\n)?(<!-- /figures:{name} -->)", re.S)
+        if not pattern.search(text):
+            raise SystemExit(f"README.md has no block <!-- figures:{name} --> ... <!-- /figures:{name} -->")
+        text = pattern.sub(lambda m: m.group(1) + make() + "\n" + m.group(2), text)
+    return text
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true", help="exit 1 if the README differs from the results files")
+    ap.add_argument("--demo", type=Path, help="copy this demo folder's headline.json to benches/results/demo.json")
+    args = ap.parse_args()
+    if args.demo:
+        shutil.copyfile(args.demo / "headline.json", RESULTS / "demo.json")
+    text = README.read_text()
+    new = render(text)
+    if args.check:
+        if new != text:
+            print("README.md figures differ from benches/results: run python benches/figures.py", file=sys.stderr)
+            return 1
+        return 0
+    README.write_text(new)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
