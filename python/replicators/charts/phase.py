@@ -62,7 +62,14 @@ def phase_heatmap(
         tooltip=[f"{x}:O", f"{y}:O", alt.Tooltip("mean:Q", format=".3f"),
                  alt.Tooltip("low:Q", format=".3f"), alt.Tooltip("high:Q", format=".3f")],
     )
-    text = base.mark_text(fontSize=9).encode(text=alt.Text("mean:Q", format=".2f"))
+    # Numbers stay readable: white on the dark end(s) of the colour scale.
+    if diverging:
+        edge = 0.6 * max(abs(lo or 0.0), abs(hi or 0.0))
+        dark = (alt.datum.mean > edge) | (alt.datum.mean < -edge)
+    else:
+        dark = alt.datum.mean < (lo or 0.0) + 0.4 * ((hi or 0.0) - (lo or 0.0))
+    text = base.mark_text(fontSize=9).encode(text=alt.Text("mean:Q", format=".2f"),
+                                             color=alt.condition(dark, alt.value("white"), alt.value("black")))
     chart = (rect + text).properties(width=width, height=height)
     if not facet:
         return chart

@@ -148,8 +148,8 @@ def persona_phases_report(res: SweepResult) -> Report:
     return rep
 
 
-def add_persona_phases(rep: Report, res: SweepResult, heading: str) -> None:
-    rep.add_text(heading, "\n\n".join(persona_phase_findings(res)))
+def add_persona_phases(rep: Report, res: SweepResult, heading: str, *, intro: str = "") -> None:
+    rep.add_text(heading, "\n\n".join(([intro] if intro else []) + persona_phase_findings(res)))
     rep.add_chart("persona_phases", charts.competition.persona_phases(res),
                   "Effective number of personas exp(H(persona shares)), mean over seeds.",
                   title="Effective personas: shortlist x trade-off")
@@ -167,4 +167,4 @@ def add_competition(rep: Report, ideal: pl.DataFrame, phases: SweepResult, headi
                   "prediction (ticks).", title="Specialist shares against the ideal free distribution")
     rep.add_table("Ideal free check", ideal.select("demand", "routing", "shortlist", "niche", "predicted", "mean",
                                                    "low", "high", "error", "matches"))
-    add_persona_phases(rep, phases, "Persona phases: " + _sizes(phases))
+    add_persona_phases(rep, phases, "Persona phases", intro=_sizes(phases))
