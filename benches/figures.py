@@ -62,6 +62,23 @@ def niche() -> str:
         f"By starting behaviour (100,000 agents, fitness sum, 2 threads): {beh}.")
 
 
+def limit() -> str:
+    d = load("niche")
+    goals = d.get("goals", {})
+    lines = ["| population | threads | evolve (steps/s) | limit loop (steps/s) | evolve as a fraction of the limit |",
+             "|---:|---:|---:|---:|---:|"]
+    for r in d["limit"]:
+        lines.append(f"| {r['population']:,} | {r['threads']} | {sci(r['evolve_steps_per_second'])} "
+                     f"| {sci(r['limit_steps_per_second'])} | {r['fraction_of_limit']:.0%} |")
+    def status(population: int, goal: float) -> str:
+        got = [r["fraction_of_limit"] for r in d["limit"] if r["population"] == population and r["threads"] == 2]
+        return f"{goal:.0%} at {population:,} agents on 2 threads ({'met' if got and got[0] >= goal else 'not met'})"
+
+    return "\n".join(lines) + (
+        f"\n\nGoals (issue 15): {status(100_000, goals['fraction_of_limit_100k_2_threads'])} and "
+        f"{status(2_000, goals['fraction_of_limit_2k_2_threads'])}.")
+
+
 def routing() -> str:
     d = load("niche")
     lines = ["| routing | threads | seconds per generation | steps/s | time against uniform |",
@@ -167,7 +184,7 @@ def demo() -> str:
     return head + "\n\n" + "\n".join(lines) + "\n\nWhat the demo prints from these numbers:\n\n" + findings
 
 
-BLOCKS: dict[str, Callable[[], str]] = {"demo": demo, "niche": niche, "routing": routing, "learn": learn,
+BLOCKS: dict[str, Callable[[], str]] = {"demo": demo, "niche": niche, "limit": limit, "routing": routing, "learn": learn,
                                        "connect4": connect4, "fixation": fixation}
 
 

@@ -1,9 +1,13 @@
-//! Time the parts of a NicheWorld generation: `cargo run --release --example niche_parts`
-//! (environment: `N` agents, default 100,000; `THREADS`, default 2).
+//! Time the parts of a NicheWorld generation against the limit loop serving
+//! the same episodes: `cargo run --release --example niche_parts`
+//! (environment: `N` agents, default 100,000; `THREADS`, default 2;
+//! `GENERATIONS`, default 20, the first two not counted). Prints the mean
+//! milliseconds per generation of each part, and the whole generation as a
+//! fraction of the limit loop (`niche::generation::limit`).
 use replicators_core::control::with_threads;
 use replicators_core::mutation::{reproduce, Mutation};
 use replicators_core::niche::episode::Rules;
-use replicators_core::niche::generation::{self, Scratch};
+use replicators_core::niche::generation::{self, limit, Scratch};
 use replicators_core::niche::genome::{mean_policy, prepare, Tables};
 use replicators_core::niche::measure::Measurements;
 use replicators_core::niche::{Fitness, World};
@@ -11,19 +15,26 @@ use replicators_core::rng::stream;
 use replicators_core::selection::{Parents, Selection};
 use std::time::Instant;
 
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|t| t.parse().ok()).unwrap_or(default)
+}
+
 fn main() {
-    let n = std::env::var("N").ok().and_then(|t| t.parse().ok()).unwrap_or(100_000);
+    let (n, threads, generations) = (env("N", 100_000), env("THREADS", 2), env("GENERATIONS", 20) as u64);
     let w = World::assistant();
-    let threads = std::env::var("THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(2);
     with_threads(Some(threads), || {
-        let genomes = vec![0.0; n * w.genome_width()];
+        let mut genomes = vec![0.0; n * w.genome_width()];
         let reference = mean_policy(&w, &genomes[..w.genome_width()]);
         let rules = Rules::new(&w);
         let (mut t, mut tr) = (Tables::default(), Vec::new());
-        let (mut stats, mut s) = (Vec::new(), Scratch::default());
+        let (mut stats, mut s, mut ls) = (Vec::new(), Scratch::default(), Scratch::default());
         let mut m = Measurements::default();
         let mut next = Vec::new();
-        for g in 0..3 {
+        let names = ["prepare", "serve", "fitness+record", "select", "reproduce", "limit loop"];
+        let mut total = [0.0f64; 6];
+        let mut steps_total = 0u64;
+        let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
+        for g in 0..generations {
             let t0 = Instant::now();
             prepare(&w, &genomes, &reference, 0.5, &mut t, &mut tr);
             let t1 = Instant::now();
@@ -36,14 +47,23 @@ fn main() {
             let t4 = Instant::now();
             reproduce(&genomes, w.genome_width(), &p, &Mutation { rate: 0.05, scale: 0.1 }, 1, g, &mut next);
             let t5 = Instant::now();
+            let mut limit_stats = Vec::new();
+            let limit_steps = limit::run(&w, &rules, &t, 1, g, &mut limit_stats, &mut ls);
+            let t6 = Instant::now();
             let steps: u64 = tally.steps.iter().sum();
-            let episodes: u64 = tally.episodes.iter().sum();
-            let declined: u64 = tally.declined.iter().sum();
-            let follow: u64 = tally.follow_ups.iter().sum();
-            if g == 0 { println!("episodes {episodes} declined {declined} follow_ups {follow}"); }
-            let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
-            println!("steps {steps} prepare {:.1} run {:.1} ({:.1} ns/step) record {:.1} select {:.1} reproduce {:.1} ms",
-                ms(t0, t1), ms(t1, t2), ms(t1, t2) * 1e6 / steps as f64, ms(t2, t3), ms(t3, t4), ms(t4, t5));
+            assert_eq!(steps, limit_steps, "the limit loop serves the same steps");
+            std::mem::swap(&mut genomes, &mut next);
+            if g >= 2 {
+                steps_total += steps;
+                for (x, d) in total.iter_mut().zip([ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t3, t4), ms(t4, t5), ms(t5, t6)]) {
+                    *x += d;
+                }
+            }
         }
+        let counted = (generations - 2) as f64;
+        let parts: Vec<String> = names.iter().zip(total).map(|(name, x)| format!("{name} {:.2}", x / counted)).collect();
+        let generation_ms: f64 = total[..5].iter().sum::<f64>() / counted;
+        println!("N {n}, {threads} threads, {:.0} steps per generation; ms per generation: {}", steps_total as f64 / counted, parts.join(", "));
+        println!("whole generation {generation_ms:.2} ms = {:.0}% of the limit loop ({:.2} ms)", 100.0 * total[5] / counted / generation_ms, total[5] / counted);
     }).unwrap();
 }
