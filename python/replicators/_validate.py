@@ -129,6 +129,33 @@ def seed(field: str, x: object) -> int:
     return integer(field, x, 0, 2**64 - 1)
 
 
+def available_memory() -> int | None:
+    """Bytes of memory this machine has available now (Linux
+    ``MemAvailable``), or None where that cannot be read."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def fits_in_memory(field: str, value: object, needed: float, what: str) -> None:
+    """Raise naming ``field`` if ``needed`` bytes (for ``what``) exceed the
+    memory available."""
+    have = available_memory()
+    if have is not None and needed > have:
+        raise invalid(field, value, f"a size whose {what} fits in memory: it needs about {needed / 2**30:.3g} GiB, "
+                                    f"this machine has {have / 2**30:.3g} GiB available")
+
+
+#: Most worker threads a call may ask for (a pool of 2**40 threads would
+#: never start).
+MAX_THREADS = 1024
+
+
 def threads(x: object) -> int | None:
-    """``None`` (all cores) or a positive thread count."""
-    return optional_integer("threads", x, 1)
+    """``None`` (all cores) or a thread count in [1, ``MAX_THREADS``]."""
+    return None if x is None else integer("threads", x, 1, MAX_THREADS)

@@ -182,6 +182,12 @@ class SweepResult:
         >>> s.wide().columns
         ['a', 'm', 'm_low', 'm_high', 'n']
         """
+        if metrics is not None:
+            have = list(dict.fromkeys(self.cells["metric"].to_list())) if "metric" in self.cells.columns else []
+            unknown = [m for m in metrics if m not in have]
+            if isinstance(metrics, str) or unknown:
+                raise ConfigError(f"metrics = {list(metrics) if not isinstance(metrics, str) else metrics!r} is "
+                                  f"invalid: {unknown or metrics!r} not measured; expected measures of {have}")
         cells = self.cells if metrics is None else self.cells.filter(pl.col("metric").is_in(list(metrics)))
         order = list(dict.fromkeys(cells["metric"].to_list())) if metrics is None else list(metrics)
         index = list(self.dims)
@@ -322,7 +328,14 @@ def levels(field: str, values: Any) -> list[Any]:
     """A grid dimension's values as a non-empty list (``field`` names it in errors)."""
     if isinstance(values, str | bytes) or not isinstance(values, Sequence) or not values:
         raise v.ConfigError(f"{field} = {values!r} is invalid: expected a non-empty list")
-    return list(values)
+    out = list(values)
+    # A repeated level would merge two cells into one with too-narrow intervals.
+    seen = []
+    for x in out:
+        if x in seen:
+            raise v.ConfigError(f"{field} = {values!r} is invalid: expected distinct levels ({x!r} is repeated)")
+        seen.append(x)
+    return out
 
 
 def _seeds(seeds: int | Sequence[int], seed: int) -> list[int]:

@@ -19,6 +19,7 @@ replicators.errors.ConfigError: world = <object ...> is invalid: expected a worl
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -69,6 +70,8 @@ class Run:
         genes; ``initial`` is one row of ``width`` genes or one per
         individual."""
         v.choice("fitness", self.fitness, fitness_modes)
+        v.fits_in_memory("snapshots", f"{len(self.snapshots)} snapshots", 8.0 * len(self.snapshots) * self.population
+                         * width, f"{len(self.snapshots)} snapshots of {self.population:,} genomes")
         late = [g for g in self.snapshots if g > self.generations]
         if late:
             raise invalid("snapshots", late, f"generations in [0, {self.generations}]")
@@ -225,13 +228,12 @@ def evolve(
     mutation = Mutation() if mutation is None else mutation
     if not isinstance(mutation, Mutation):
         raise invalid("mutation", mutation, "Mutation(rate=..., scale=...)")
-    try:
-        snaps = tuple(sorted({v.integer("snapshots", g, 0) for g in snapshots}))
-    except TypeError:
-        raise invalid("snapshots", snapshots, "an iterable of generations") from None
+    population = int(v.law("population", "population", population))
+    generations = int(v.law("generations", "generations", generations))
+    snaps = _snapshots(snapshots, generations)
     run = Run(
-        population=int(v.law("population", "population", population)),
-        generations=int(v.law("generations", "generations", generations)),
+        population=population,
+        generations=generations,
         fitness=fitness,
         selection=selection,
         mutation=mutation,
@@ -241,3 +243,22 @@ def evolve(
         progress=progress,
     )
     return world._evolve(run, **options)
+
+
+def _snapshots(snapshots: Any, generations: int) -> tuple[int, ...]:
+    """Distinct snapshot generations in [0, generations], sorted. At most
+    generations + 1 entries are read, so ``range(10**9)`` fails at once
+    instead of filling memory."""
+    expected = f"distinct generations in [0, {generations}]"
+    if isinstance(snapshots, range):
+        ends = (snapshots[0], snapshots[-1]) if len(snapshots) else ()
+        if ends and (min(ends) < 0 or max(ends) > generations):
+            raise invalid("snapshots", snapshots, expected)
+        return tuple(sorted(snapshots))
+    try:
+        head = list(itertools.islice(iter(snapshots), generations + 2))
+    except TypeError:
+        raise invalid("snapshots", snapshots, "an iterable of generations") from None
+    if len(head) > generations + 1:
+        raise invalid("snapshots", f"{type(snapshots).__name__} of more than {generations + 1} entries", expected)
+    return tuple(sorted({v.integer("snapshots", g, 0) for g in head}))

@@ -95,6 +95,7 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
     }
     let (run, seed) = (&cfg.replication, cfg.replication.seed);
     let (n, width) = (run.population, world.genome_width());
+    bound_the_work(world, n)?;
     let rules = Rules::new(world);
     let genomes = run.initial_genomes(width)?;
     let reference = mean_policy(world, &genomes);
@@ -128,6 +129,48 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
         Ok(fitness)
     })?;
     Ok(Output { measurements, lineage, reference, bytes_per_agent: peak_bytes as f64 / n as f64, agents })
+}
+
+/// Sizes that would allocate more than the machine has, or queue more
+/// requests than a generation can count, fail before anything is
+/// allocated, naming the field.
+fn bound_the_work(world: &World, n: usize) -> Result<()> {
+    use crate::error::Error;
+    let requests = (world.requests_per_agent * n as f64).round();
+    if requests < 1.0 {
+        return Err(Error::invalid(
+            "requests_per_agent",
+            world.requests_per_agent,
+            format!("at least one request per generation: requests_per_agent x population ({n}) >= 0.5"),
+        ));
+    }
+    if requests > u32::MAX as f64 {
+        return Err(Error::invalid(
+            "requests_per_agent",
+            world.requests_per_agent,
+            format!("at most {} requests per generation: requests_per_agent x population ({n}) <= 2^32 - 1", u32::MAX),
+        ));
+    }
+    // What a generation holds per agent: two generations of genomes, the
+    // step tables, traits, totals and queues (about 1 KiB for the preset).
+    let (k, a, width) = (world.k(), world.a(), world.genome_width());
+    let per_agent = Replication::bytes_per_individual(width)
+        + 8 * (k * a + 3 * k)
+        + std::mem::size_of::<Traits>()
+        + std::mem::size_of::<AgentStats>()
+        + 8 * (1 + world.requests_per_agent.ceil() as usize).min(64);
+    let needed = per_agent as f64 * n as f64;
+    if let Some(have) = crate::control::available_memory() {
+        if needed > have as f64 {
+            return Err(Error::invalid(
+                "population",
+                n,
+                format!("a population that fits in memory: about {:.3} GiB needed, {:.3} GiB available",
+                        needed / (1u64 << 30) as f64, have as f64 / (1u64 << 30) as f64),
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -7,10 +7,10 @@
 //! none, the request is unserved.
 //!
 //! The picks are made in batches: the fresh requests before round 0, when
-//! everyone has time, from the score ladder (`pick_fresh`); the requests a
-//! chunk of agents sent on in a round at the end of its round, among the
-//! agents with time left at the start of the round, the same pool the
-//! serving saw (`pick_many`).
+//! everyone has time, from the score ladder (`pick_fresh`); the requests
+//! sent on in a round once every chunk has served it, among the agents with
+//! time left then, the time they have when the requests arrive in the next
+//! round (`pick_many`).
 
 use crate::rng::{self, Rng};
 
@@ -25,7 +25,7 @@ pub(super) struct Choice<'a> {
     pub(super) ladder: &'a [u64],
     pub(super) k: usize,
     pub(super) n: usize,
-    /// The agents with time left at the start of the round, in increasing
+    /// The agents with time left at the end of the round, in increasing
     /// order; `None` when everyone has (no time budget).
     pub(super) pool: Option<Vec<u32>>,
 }

@@ -211,16 +211,10 @@ fn rounds<S: Serve>(ctx: &mut Context<'_>, server: &S, stats: &mut [AgentStats],
     let (n, a) = (ctx.n, ctx.a);
     let bins = n.div_ceil(BIN);
     let mut round = 0u64;
+    let choosing = ctx.choice.is_some();
     loop {
-        // Under choice with a time budget, users pick among the agents with
-        // time left at the start of the round.
-        if round > 0 && ctx.budget != u64::MAX {
-            let budget = ctx.budget;
-            if let Some(ch) = &mut ctx.choice {
-                ch.pool = Some((0..n as u32).filter(|&i| stats[i as usize].steps < budget).collect());
-            }
-        }
-        let ctx = &*ctx;
+        let ctx_mut = &mut *ctx;
+        let ctx = &*ctx_mut;
         let (fresh, start, queue) = (&s.fresh, &s.start, &s.queue);
         // After the first rounds few agents have work, scattered in memory.
         let sparse = round > 0 && queue.len() < n / 2;
@@ -235,7 +229,9 @@ fn rounds<S: Serve>(ctx: &mut Context<'_>, server: &S, stats: &mut [AgentStats],
                 if round > 0 && start[first] == start[end] {
                     // Nothing was routed to this chunk: in the last rounds,
                     // most chunks.
-                    sort_outbox(chunk, bins);
+                    if !choosing {
+                        sort_outbox(chunk, bins);
+                    }
                     return;
                 }
                 if sparse {
@@ -258,9 +254,26 @@ fn rounds<S: Serve>(ctx: &mut Context<'_>, server: &S, stats: &mut [AgentStats],
                         }
                     }
                 }
+                if !choosing {
+                    sort_outbox(chunk, bins);
+                }
+            });
+        if choosing {
+            // Users pick for the requests sent on in this round once every
+            // chunk has served it, among the agents with time left now (the
+            // time they have when the requests arrive, in the next round).
+            let budget = ctx_mut.budget;
+            if budget != u64::MAX {
+                if let Some(ch) = &mut ctx_mut.choice {
+                    ch.pool = Some((0..n as u32).filter(|&i| stats[i as usize].steps < budget).collect());
+                }
+            }
+            let ctx = &*ctx_mut;
+            s.chunks.par_iter_mut().enumerate().for_each(|(ci, chunk)| {
                 ctx.resolve(ci, round, chunk);
                 sort_outbox(chunk, bins);
             });
+        }
         if route(n, &s.chunks, &mut s.start, &mut s.queue) == 0 {
             break;
         }
