@@ -203,6 +203,8 @@ def main() -> int:
     ap.add_argument("--check", action="store_true", help="exit 1 if the README differs from the results files")
     ap.add_argument("--demo", type=Path, help="copy this demo folder's headline.json to benches/results/demo.json")
     args = ap.parse_args()
+    if args.demo and args.check:
+        raise SystemExit("--check compares and writes nothing: run --demo without it first")
     if args.demo:
         shutil.copyfile(args.demo / "headline.json", RESULTS / "demo.json")
     text = README.read_text()

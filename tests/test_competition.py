@@ -65,9 +65,12 @@ def settled_shares(world, *, seeds, population=2000, generations=250, pressure=0
 @pytest.mark.parametrize("shortlist", [2, 4, 8])
 def test_choice_settles_at_the_ideal_free_distribution(demand, shortlist):
     """Tolerance: 4 standard errors of the mean over seeds (each seed's
-    time-averaged shares are independent), plus 0.005 (ten agents in 2,000):
-    the resolution of a finite population, whose shortlists are drawn
-    without replacement where the mean field draws with. Pressure 0.2:
+    time-averaged shares are independent; with 5 seeds the standardised
+    error is t with 4 degrees of freedom, P(|t| > 4) = 1.6%, and the seeds
+    are fixed, so the test is deterministic), plus 0.005 (ten agents in
+    2,000): the resolution of a finite population, whose shortlists are
+    drawn without replacement where the mean field draws with, and the
+    floor where the prediction empties a niche and every seed gives 0. Pressure 0.2:
     at pressure 1 the equilibrium at shortlist 8 is overshot every
     generation (the shares cycle with period 2 around it), so a time
     average is not the fixed point (measured: 0.47/0.37/0.16 against the
@@ -113,7 +116,8 @@ def test_uniform_routing_lets_the_busiest_niche_take_over(demand):
     prediction in the same world."""
     got = settled_shares(specialist_world(demand, routing="uniform"), seeds=2, generations=150, pressure=1.0)
     assert np.all(got[:, 0] > 0.99), got
-    assert np.abs(got.mean(axis=0) - ideal_free(demand, 8)).max() > 0.3
+    # Every other niche empties, where choice keeps its specialists.
+    assert np.all(got[:, 1:] < 0.01) and ideal_free(demand, 8)[1] > 0.25, got
 
 
 def test_choice_with_one_candidate_and_no_budget_is_uniform_routing():

@@ -25,14 +25,14 @@ _RED, _BLUE, _GREEN, _PURPLE, _GREY = "#d62728", "#1f77b4", "#2ca02c", "#9467bd"
 #: training on summed returns share red; the rate, blue.
 COLORS: dict[str, dict[str, str]] = {
     "fitness": {"sum": _RED, "rate": _BLUE, "episode_rate": _GREEN, "malthusian": _PURPLE,
-                # Connect Four's fitness modes.
-                "moves": _RED, "wins": _BLUE, "win_rate": _GREEN, "entropy": _PURPLE},
+                # Connect Four's: a total is red like sum, a rate blue like rate.
+                "moves": _RED, "win_rate": _BLUE, "wins": "#ff7f0e", "entropy": _PURPLE},
     "returns": {"sum": _RED, "rate": _BLUE},
     "regime": {"sum": _RED, "sum+budget": "#ff7f0e", "rate": _BLUE},
     "aggregation": {"sum": _RED, "seq_mean": _BLUE, "token_mean": _GREEN, "constant": "#8c564b"},
     "routing": {"uniform": _GREY, "choice": "#17becf"},
     "choose_by": {"gold": "#bcbd22", "proxy": "#e377c2"},
-    "advantage": {"gae": "#1f77b4", "group": "#ff7f0e", "reinforce": "#2ca02c"},
+    "advantage": {"gae": "#393b79", "group": "#637939", "reinforce": "#8c6d31"},
 }
 
 #: Measures and knobs in words, with units.

@@ -213,7 +213,7 @@ def specialist_world(demand: Sequence[float], shortlist: int = 1, routing: str =
     >>> specialist_world((0.7, 0.3), 2).action_names
     ('solve', 'decline')
     """
-    d = [v.at_least("demand", x, 0.0, strict=True) for x in levels("demand", demand)]
+    d = [v.at_least("demand", x, 0.0, strict=True) for x in levels("demand", demand, distinct=False)]
     niches = [Niche(name=f"niche{k}", demand=x, patience=1.0, max_steps=4) for k, x in enumerate(d)]
     actions = [Action(name="solve", proxy=1.0, gold=1.0, ends=True, skilled=True), Action(name="decline", reroute=True)]
     return NicheWorld(niches=niches, actions=actions, tradeoff=4.0, max_reroutes=0, routing=routing,

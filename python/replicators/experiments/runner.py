@@ -324,11 +324,14 @@ class Sizes:
         }
 
 
-def levels(field: str, values: Any) -> list[Any]:
-    """A grid dimension's values as a non-empty list (``field`` names it in errors)."""
+def levels(field: str, values: Any, *, distinct: bool = True) -> list[Any]:
+    """A grid dimension's values as a non-empty list (``field`` names it in
+    errors), distinct unless ``distinct=False`` (a vector, not levels)."""
     if isinstance(values, str | bytes) or not isinstance(values, Sequence) or not values:
         raise v.ConfigError(f"{field} = {values!r} is invalid: expected a non-empty list")
     out = list(values)
+    if not distinct:
+        return out
     # A repeated level would merge two cells into one with too-narrow intervals.
     seen = []
     for x in out:

@@ -219,6 +219,12 @@ def weights(**named: float) -> np.ndarray:
     return w
 
 
+#: Largest weight a bot may have: scores (weights times feature counts)
+#: and their differences stay finite, and a softmax over them is already
+#: deterministic far below this.
+MAX_WEIGHT = 1e100
+
+
 def _weights(field: str, x: Any) -> np.ndarray:
     if isinstance(x, Mapping):
         return weights(**x)
@@ -228,8 +234,9 @@ def _weights(field: str, x: Any) -> np.ndarray:
         raise ConfigError(f"{field} = {x!r} is invalid: expected {len(FEATURES)} weights") from None
     if w.shape != (len(FEATURES),):
         raise ConfigError(f"{field} has shape {w.shape}: expected ({len(FEATURES)},) weights ({', '.join(FEATURES)})")
-    if not np.all(np.isfinite(w)):
-        raise ConfigError(f"{field} = {x!r} is invalid: expected finite weights")
+    if not np.all(np.isfinite(w)) or np.any(np.abs(w) > MAX_WEIGHT):
+        raise ConfigError(f"{field} = {x!r} is invalid: expected finite weights in [-{MAX_WEIGHT:g}, {MAX_WEIGHT:g}] "
+                          "(a move's score sums weights times features; larger ones overflow)")
     return w
 
 

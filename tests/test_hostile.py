@@ -1,0 +1,60 @@
+"""Hostile input, first part (issue 16): inputs that used to abort the
+process, panic, hang or return garbage now raise a ``ConfigError`` naming
+the field. Each case runs in a subprocess with a timeout, so a crash or a
+hang fails the test instead of killing or stalling the suite."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+CASES = {
+    # Aborted on allocation.
+    "population that cannot fit": (
+        "r.evolve(r.NicheWorld.preset(requests_per_agent=1.0), population=2**31 - 1, generations=1, fitness='rate')",
+        "population"),
+    # Hung: a thread pool that never starts, a billion snapshots, 1e13 requests.
+    "threads": ("r.evolve(r.NicheWorld.preset(), population=10, generations=1, threads=2**40, fitness='rate')",
+                "threads"),
+    "snapshots range": ("r.evolve(r.NicheWorld.preset(), population=10, generations=2, snapshots=range(10**9), "
+                        "fitness='rate')", "snapshots"),
+    "snapshots generator": ("r.evolve(r.NicheWorld.preset(), population=10, generations=2, "
+                            "snapshots=(g for g in range(10**9)), fitness='rate')", "snapshots"),
+    "requests per generation": (
+        "r.evolve(r.NicheWorld.preset(requests_per_agent=1e12), population=10, generations=1, fitness='rate')",
+        "requests_per_agent"),
+    # Silent NaN history.
+    "no requests": ("r.evolve(r.NicheWorld.preset(requests_per_agent=1e-9), population=50, generations=2, "
+                    "fitness='rate')", "requests_per_agent"),
+    # PanicException from the core.
+    "huge bot weights": ("import numpy as np; from replicators import connect4 as c4; "
+                         "c4.play_games(np.full(6, 5e307), 'random', 1000)", "first"),
+    # Silent garbage in sweeps.
+    "unmeasured metric": ("from replicators.experiments import sum_vs_rate; "
+                          "s = sum_vs_rate(pressures=(0.0,), population=30, generations=2, seeds=2); "
+                          "s.headline(['nope'])", "metrics"),
+    "repeated level": ("from replicators.experiments import sum_vs_rate; "
+                       "sum_vs_rate(pressures=(1.0, 1.0), population=30, generations=2, seeds=2)", "pressures"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input_raises_a_clear_error(name):
+    code, field = CASES[name]
+    prog = ("import replicators as r\n"
+            f"try:\n    {code}\nexcept r.ConfigError as e:\n    print('ConfigError:', e)\nelse:\n    print('no error')\n")
+    run = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr[-1500:]
+    out = run.stdout.strip()
+    assert out.startswith("ConfigError:") and f"{field} " in out, out
+
+
+def test_snapshots_within_the_run_still_work():
+    import replicators as r
+
+    res = r.evolve(r.NicheWorld.preset(), population=20, generations=3, fitness="rate", snapshots=range(4))
+    assert sorted(res.snapshots) == [0, 1, 2, 3]
+    res = r.evolve(r.NicheWorld.preset(), population=20, generations=3, fitness="rate", snapshots=iter([3, 0, 0]))
+    assert sorted(res.snapshots) == [0, 3]
