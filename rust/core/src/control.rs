@@ -64,6 +64,16 @@ pub fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + 
     Ok(pool.install(work))
 }
 
+/// Bytes of memory available now (Linux `MemAvailable`), or `None` where
+/// that cannot be read: the bound sizes are checked against before any
+/// allocation.
+pub fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    kib.checked_mul(1024)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,14 +94,4 @@ mod tests {
         assert_eq!(n, 2);
         assert_eq!(with_threads(Some(1), rayon::current_num_threads).unwrap(), 1);
     }
-}
-
-/// Bytes of memory available now (Linux `MemAvailable`), or `None` where
-/// that cannot be read: the bound sizes are checked against before any
-/// allocation.
-pub fn available_memory() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    kib.checked_mul(1024)
 }
