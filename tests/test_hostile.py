@@ -31,6 +31,11 @@ CASES = {
     # PanicException from the core.
     "huge bot weights": ("import numpy as np; from replicators import connect4 as c4; "
                          "c4.play_games(np.full(6, 5e307), 'random', 1000)", "first"),
+    # Genomes of inf and NaN, a KL above ln(A) in the history.
+    "mutation scale": ("r.evolve(r.NicheWorld.preset(), population=50, generations=3, fitness='rate', "
+                       "mutation=r.Mutation(rate=0.5, scale=1e308))", "mutation.scale"),
+    # The message blamed c.
+    "hawk-dove value": ("from replicators.egt import MatrixGame; MatrixGame.hawk_dove(float('nan'), 3)", "v"),
     # Silent garbage in sweeps.
     "unmeasured metric": ("from replicators.experiments import sum_vs_rate; "
                           "s = sum_vs_rate(pressures=(0.0,), population=30, generations=2, seeds=2); "

@@ -15,6 +15,7 @@ Examples
 from __future__ import annotations
 
 import math
+from numbers import Real
 from collections.abc import Sequence
 
 import numpy as np
@@ -139,7 +140,9 @@ class MatrixGame:
         >>> MatrixGame.hawk_dove(2, 3).payoffs.tolist()
         [[-0.5, 2.0], [0.0, 1.0]]
         """
-        if not (math.isfinite(v) and math.isfinite(c) and c > 0):
+        if isinstance(v, bool) or not isinstance(v, Real) or not math.isfinite(v):
+            raise ConfigError(f"v = {v!r} is invalid: expected a finite number")
+        if isinstance(c, bool) or not isinstance(c, Real) or not (math.isfinite(c) and c > 0):
             raise ConfigError(f"c = {c!r} is invalid: expected a finite number > 0")
         return cls([[(v - c) / 2, v], [0.0, v / 2]], names=["hawk", "dove"])
 

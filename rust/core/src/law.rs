@@ -24,6 +24,8 @@ pub enum Law {
     ProbabilityBelowOne,
     /// A number in (0, 1].
     Fraction,
+    /// A finite number in [0, max]: a size beyond which results overflow.
+    AtMost(f64),
     /// An integer in [min, max].
     Integer { min: u64, max: u64 },
 }
@@ -72,6 +74,7 @@ impl Law {
             Law::Probability => (0.0..=1.0).contains(&x),
             Law::ProbabilityBelowOne => (0.0..1.0).contains(&x),
             Law::Fraction => x > 0.0 && x <= 1.0,
+            Law::AtMost(max) => x.is_finite() && (0.0..=max).contains(&x),
             Law::Integer { min, max } => x.fract() == 0.0 && x >= min as f64 && x <= max as f64,
         }
     }
@@ -93,6 +96,7 @@ impl Law {
             Law::Probability => "a probability in [0, 1]".into(),
             Law::ProbabilityBelowOne => "a probability in [0, 1)".into(),
             Law::Fraction => "a fraction in (0, 1]".into(),
+            Law::AtMost(max) => format!("a number in [0, {max:e}]"),
             Law::Integer { min, max: u64::MAX } => format!("an integer >= {min}"),
             Law::Integer { min, max } => format!("an integer in [{min}, {max}]"),
         }
@@ -124,6 +128,8 @@ mod tests {
         assert!(Law::ProbabilityBelowOne.holds(0.0) && !Law::ProbabilityBelowOne.holds(1.0));
         assert!(Law::Fraction.holds(1.0) && !Law::Fraction.holds(0.0));
         assert!(!Law::Finite.holds(f64::INFINITY) && !Law::NonNegative.holds(-0.5));
+        assert!(Law::AtMost(1e6).holds(1e6) && !Law::AtMost(1e6).holds(1e308) && !Law::AtMost(1e6).holds(-1.0));
+        assert_eq!(Law::AtMost(1e6).expected(), "a number in [0, 1e6]");
         let int = Law::Integer { min: 1, max: 254 };
         assert!(int.holds_integer(254) && !int.holds_integer(255) && !int.holds(1.5));
         assert!(Law::at_least(2).holds_integer(i128::from(u64::MAX)) && !Law::at_least(2).holds_integer(-3));

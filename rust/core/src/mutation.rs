@@ -8,7 +8,10 @@ use crate::law::{Field, Law};
 use crate::rng::{self, domain, Rng};
 
 pub const RATE: Field = Field::new("mutation.rate", Law::Probability);
-pub const SCALE: Field = Field::new("mutation.scale", Law::NonNegative);
+/// Gene noise's standard deviation. Genes are logits: beyond 1e6 a single
+/// step saturates every softmax, and near 1e308 the genomes overflow to
+/// inf and NaN.
+pub const SCALE: Field = Field::new("mutation.scale", Law::AtMost(1e6));
 /// The law of each mutation knob (`crate::law`).
 pub const LAWS: &[Field] = &[RATE, SCALE];
 
