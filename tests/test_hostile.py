@@ -34,6 +34,12 @@ CASES = {
     # Genomes of inf and NaN, a KL above ln(A) in the history.
     "mutation scale": ("r.evolve(r.NicheWorld.preset(), population=50, generations=3, fitness='rate', "
                        "mutation=r.Mutation(rate=0.5, scale=1e308))", "mutation.scale"),
+    "knockout population": ("from replicators import connect4; "
+                            "r.evolve(connect4.Knockout(pressure=0.5), population=2**31 - 1, generations=1, "
+                            "fitness='moves')", "population"),
+    # Aborted allocating a trajectory of 10^12 states.
+    "discrete replicator length": ("from replicators import egt; "
+                                   "egt.replicator([[1, 0], [0, 1]], [0.5, 0.5], t=10**12, discrete=True)", "t"),
     # The message blamed c.
     "hawk-dove value": ("from replicators.egt import MatrixGame; MatrixGame.hawk_dove(float('nan'), 3)", "v"),
     # Silent garbage in sweeps.
@@ -54,6 +60,13 @@ def test_bad_input_raises_a_clear_error(name):
     assert run.returncode == 0, run.stderr[-1500:]
     out = run.stdout.strip()
     assert out.startswith("ConfigError:") and f"{field} " in out, out
+
+
+def test_integers_beyond_64_bits_say_so():
+    import replicators as r
+
+    with pytest.raises(r.ConfigError, match="population = 10{30} is invalid: expected an integer >= 2 and at most 2"):
+        r.evolve(r.NicheWorld.preset(), population=10**30, generations=1, fitness="rate")
 
 
 def test_snapshots_within_the_run_still_work():

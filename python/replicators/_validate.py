@@ -57,6 +57,9 @@ def law(name: str, field: str, x: object) -> float | int:
             raise invalid(field, x, expected)
         value = probe = float(x)
     if _core.law_violation(name, probe) is not None:
+        if integer and value > 2**64 - 1 and expected.startswith("an integer >="):
+            # The law has no upper bound but the core's 64-bit integers.
+            raise invalid(field, x, f"{expected} and at most 2^64 - 1")
         raise invalid(field, x, expected)
     return value
 

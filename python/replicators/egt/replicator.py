@@ -144,13 +144,17 @@ def replicator(
         raise ConfigError(f"discrete = {discrete!r} is invalid: expected a bool")
     if discrete:
         steps = v.integer("t", t, 0)
+        # The trajectory holds every generation: t, each strategy, and the table built from them.
+        v.fits_in_memory("t", t, 8.0 * (steps + 1) * (2 * len(g.names) + 2), f"a trajectory of {steps + 1:,} states")
         states = _core.egt_replicator_map(g.payoffs, x, steps, mutation=q, background=b)
         frame: dict[str, object] = {"t": np.arange(steps + 1, dtype=np.int64)}
         frame.update({name: states[:, i] for i, name in enumerate(g.names)})
         return pl.DataFrame(frame)
     if isinstance(t, (int, float)) and not isinstance(t, bool):
         end = v.at_least("t", t, 0.0)
-        times = np.linspace(0.0, end, v.integer("points", points, 2))
+        n_points = v.integer("points", points, 2)
+        v.fits_in_memory("points", points, 8.0 * n_points * (2 * len(g.names) + 4), f"{n_points:,} output times")
+        times = np.linspace(0.0, end, n_points)
     else:
         try:
             times = np.array(t, dtype=float).reshape(-1)

@@ -59,6 +59,9 @@ class _Tournament:
         if isinstance(initial, Mapping):
             initial = weights(**initial)
         args = run.core(len(FEATURES), FITNESS, initial=initial, initial_spread=initial_spread)
+        # Two generations of weights, fitness, parents and per-player tallies
+        # (about 300 B a player), checked before the core allocates them.
+        v.fits_in_memory("population", run.population, 300.0 * run.population, f"{run.population:,} players")
         raw = _core.c4_evolve(self._format(), strength_games=self.strength_games, **args)
         config = run.config(initial=initial, initial_spread=args["initial_spread"])
         return TournamentResult._from_core(self, raw, config)
