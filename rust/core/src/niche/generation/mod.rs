@@ -211,7 +211,11 @@ fn rounds<S: Serve>(ctx: &mut Context<'_>, server: &S, stats: &mut [AgentStats],
     let (n, a) = (ctx.n, ctx.a);
     let bins = n.div_ceil(BIN);
     let mut round = 0u64;
-    let choosing = ctx.choice.is_some();
+    // Under choice with a time budget, the picks for requests sent on wait
+    // until every chunk has served the round (who has time left depends on
+    // all of them); without a budget everyone has time, so each chunk picks
+    // for its own requests at once (the same keyed streams: the same picks).
+    let deferred = ctx.choice.is_some() && ctx.budget != u64::MAX;
     loop {
         let ctx_mut = &mut *ctx;
         let ctx = &*ctx_mut;
@@ -229,7 +233,7 @@ fn rounds<S: Serve>(ctx: &mut Context<'_>, server: &S, stats: &mut [AgentStats],
                 if round > 0 && start[first] == start[end] {
                     // Nothing was routed to this chunk: in the last rounds,
                     // most chunks.
-                    if !choosing {
+                    if !deferred {
                         sort_outbox(chunk, bins);
                     }
                     return;
@@ -254,19 +258,18 @@ fn rounds<S: Serve>(ctx: &mut Context<'_>, server: &S, stats: &mut [AgentStats],
                         }
                     }
                 }
-                if !choosing {
+                if !deferred {
+                    ctx.resolve(ci, round, chunk);
                     sort_outbox(chunk, bins);
                 }
             });
-        if choosing {
+        if deferred {
             // Users pick for the requests sent on in this round once every
             // chunk has served it, among the agents with time left now (the
             // time they have when the requests arrive, in the next round).
             let budget = ctx_mut.budget;
-            if budget != u64::MAX {
-                if let Some(ch) = &mut ctx_mut.choice {
-                    ch.pool = Some((0..n as u32).filter(|&i| stats[i as usize].steps < budget).collect());
-                }
+            if let Some(ch) = &mut ctx_mut.choice {
+                ch.pool = Some((0..n as u32).filter(|&i| stats[i as usize].steps < budget).collect());
             }
             let ctx = &*ctx_mut;
             s.chunks.par_iter_mut().enumerate().for_each(|(ci, chunk)| {
