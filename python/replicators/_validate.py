@@ -132,23 +132,10 @@ def seed(field: str, x: object) -> int:
     return integer(field, x, 0, 2**64 - 1)
 
 
-def available_memory() -> int | None:
-    """Bytes of memory this machine has available now (Linux
-    ``MemAvailable``), or None where that cannot be read."""
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
 def fits_in_memory(field: str, value: object, needed: float, what: str) -> None:
     """Raise naming ``field`` if ``needed`` bytes (for ``what``) exceed the
     memory available."""
-    have = available_memory()
+    have = _core.available_memory()
     if have is not None and needed > have:
         raise invalid(field, value, f"a size whose {what} fits in memory: it needs about {needed / 2**30:.3g} GiB, "
                                     f"this machine has {have / 2**30:.3g} GiB available")

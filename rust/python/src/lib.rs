@@ -29,7 +29,7 @@ mod _core {
     #[pymodule_export]
     use crate::learn::{learn_exact, learn_exact_decomposition, learn_gradients, learn_run};
     #[pymodule_export]
-    use crate::machinery::{_busy_wait, law_violation, laws, names, thread_count};
+    use crate::machinery::{_busy_wait, available_memory, law_violation, laws, names, thread_count};
     #[pymodule_export]
     use crate::niche::{
         niche_behaviour_names, niche_behaviours, niche_evaluate, niche_farming, niche_evaluate_genome, niche_evolve, niche_limit,

@@ -58,6 +58,13 @@ pub enum Value {
     Float(f64),
 }
 
+/// Bytes of memory available now (the core's reading, which its own size
+/// checks use), or None where it cannot be read.
+#[pyfunction]
+pub fn available_memory() -> Option<u64> {
+    replicators_core::control::available_memory()
+}
+
 /// Every named law: {name: (integer, expected)}.
 #[pyfunction]
 pub fn laws() -> Vec<(&'static str, bool, String)> {
