@@ -292,10 +292,10 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
     30
     """
     from .io.config import SweepConfig
-    from .experiments.learner_reports import add_loss_aggregation, loss_aggregation_findings
+    from .experiments.learner_reports import add_loss_aggregation
     from .experiments.competition import ideal_free_check, within
-    from .experiments.competition_reports import add_competition, ideal_free_findings, persona_phase_findings
-    from .experiments.reports import SUMMARY, build_report, control_once, sum_vs_rate_findings
+    from .experiments.competition_reports import add_competition
+    from .experiments.reports import SUMMARY, build_report, control_once
     from .io.tables import write_table
     from .io import atomic_write_text
 
@@ -330,20 +330,21 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
     index = report.write(out, png=png)
     total = time.perf_counter() - start
     # What the README's demo figures are generated from (benches/figures.py).
-    atomic_write_text(out / "headline.json", json.dumps(demo_headline(
-        result, learned, ideal, phases, seconds={"simulation": ran, "report": total - ran}), indent=1))
+    headline = demo_headline(result, learned, ideal, phases, seconds={"simulation": ran, "report": total - ran})
+    atomic_write_text(out / "headline.json", json.dumps(headline, indent=1))
+    findings = headline["findings"]
     if echo:
         print(f"sum_vs_rate on the assistant preset: population {population}, {generations} generations, "
               f"{seeds} seeds per cell; simulated in {ran:.1f} s, report in {total - ran:.1f} s.")
         print("mean [95% interval over seeds] of each run's last 20% of generations:")
         _print_table(control_once(result.headline(list(SUMMARY), digits=2)))
-        for line in sum_vs_rate_findings(result):
+        for line in findings["sum_vs_rate"]:
             print("- " + line)
         print("learners (PPO) trained on the same world:")
-        for line in loss_aggregation_findings(learned):
+        for line in findings["learners"]:
             print("- " + line)
         print("users choosing among a shortlist of assistants (SPEC 1.1):")
-        for line in ideal_free_findings(ideal) + persona_phase_findings(phases):
+        for line in findings["competition"]:
             print("- " + line)
         print(f"report: {index.resolve()}")
     return result
