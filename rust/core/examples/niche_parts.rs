@@ -4,7 +4,7 @@
 //! `GENERATIONS`, default 20, the first two not counted). Prints the mean
 //! milliseconds per generation of each part, and the whole generation as a
 //! fraction of the limit loop (`niche::generation::limit`).
-use replicators_core::control::with_threads;
+use replicators_core::control::{with_threads, Control};
 use replicators_core::mutation::{reproduce, Mutation};
 use replicators_core::niche::episode::Rules;
 use replicators_core::niche::generation::{self, limit, Scratch};
@@ -30,6 +30,7 @@ fn main() {
         let (mut stats, mut s, mut ls) = (Vec::new(), Scratch::default(), Scratch::default());
         let mut m = Measurements::default();
         let mut next = Vec::new();
+        let control = Control::new();
         let names = ["prepare", "serve", "fitness+record", "select", "reproduce", "limit loop"];
         let mut total = [0.0f64; 6];
         let mut steps_total = 0u64;
@@ -38,7 +39,7 @@ fn main() {
             let t0 = Instant::now();
             prepare(&w, &genomes, &reference, 0.5, &mut t, &mut tr);
             let t1 = Instant::now();
-            let tally = generation::run(&w, &rules, &t, 1, g, &mut stats, &mut s);
+            let tally = generation::run(&w, &rules, &t, 1, g, &mut stats, &mut s, &control).unwrap();
             let t2 = Instant::now();
             let fit: Vec<f64> = stats.iter().map(|x| Fitness::Rate.of(x, 0.0)).collect();
             m.record(&w, g, &tr, &stats, &fit, &tally);
@@ -48,7 +49,7 @@ fn main() {
             reproduce(&genomes, w.genome_width(), &p, &Mutation { rate: 0.05, scale: 0.1 }, 1, g, &mut next);
             let t5 = Instant::now();
             let mut limit_stats = Vec::new();
-            let limit_steps = limit::run(&w, &rules, &t, 1, g, &mut limit_stats, &mut ls);
+            let limit_steps = limit::run(&w, &rules, &t, 1, g, &mut limit_stats, &mut ls, &control).unwrap();
             let t6 = Instant::now();
             let steps: u64 = tally.steps.iter().sum();
             assert_eq!(steps, limit_steps, "the limit loop serves the same steps");

@@ -304,7 +304,7 @@ pub fn niche_limit(py: Python<'_>, world: &Bound<'_, PyDict>, genomes: PyReadonl
         for gen in first..first.saturating_add(generations) {
             control.checkpoint()?;
             let t = std::time::Instant::now();
-            steps += generation::limit::run(&w, &rules, &tables, seed, gen, &mut stats, &mut scratch);
+            steps += generation::limit::run(&w, &rules, &tables, seed, gen, &mut stats, &mut scratch, control)?;
             seconds += t.elapsed().as_secs_f64();
         }
         Ok((steps, seconds))

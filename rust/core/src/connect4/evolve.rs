@@ -65,13 +65,20 @@ pub fn evolve(cfg: &Config, control: &Control) -> Result<Output> {
     let (run, seed) = (&cfg.replication, cfg.replication.seed);
     let mut standings: Vec<Standing> = Vec::new();
     let mut history = Table::default();
+    // A policy is 1 KiB of tables: kept from one generation to the next
+    // (no fresh pages to fault in) and built in blocks between checkpoints.
+    let mut policies: Vec<Policy> = Vec::new();
     let lineage = run.run(run.initial_genomes(COUNT)?, COUNT, control, |g, weights| {
-        let policies: Vec<Policy> = weights.par_chunks(COUNT).map(Policy::new).collect();
+        policies.clear();
+        for block in weights.chunks(COUNT << 14) {
+            control.checkpoint()?;
+            policies.par_extend(block.par_chunks(COUNT).map(Policy::new));
+        }
         let tally = tournament::run(&cfg.format, &policies, seed, g, &mut standings, control)?;
         let fitness: Vec<f64> = standings.iter().map(|s| cfg.fitness.of(s)).collect();
         let games: Vec<u64> = standings.iter().map(|s| s.games).collect();
         let (vs_random, vs_greedy) = if cfg.strength_games > 0 {
-            (strength(&policies, Bot::Random, cfg.strength_games, seed, g), strength(&policies, Bot::Greedy, cfg.strength_games, seed, g))
+            (strength(&policies, Bot::Random, cfg.strength_games, seed, g, control)?, strength(&policies, Bot::Greedy, cfg.strength_games, seed, g, control)?)
         } else {
             ((0, 0), (0, 0))
         };

@@ -9,30 +9,40 @@ use super::features::{COUNT, NAMES};
 use super::game::play;
 use super::policy::Policy;
 use super::tournament::Tally;
+use crate::control::Control;
+use crate::error::Result;
 use crate::table::Table;
 use crate::rng::{self, domain};
 
 /// Strength against a reference bot: `games` games, game k played by
 /// individual k mod N, moving first in even games; returns (wins, draws).
 /// Each game has its own stream (seed, C4_STRENGTH, generation, bot, k).
-pub fn strength(policies: &[Policy], bot: Bot, games: u32, seed: u64, generation: u64) -> (u64, u64) {
-    let n = policies.len();
-    let results: Vec<(bool, bool)> = (0..games as u64)
-        .into_par_iter()
-        .map(|k| {
-            let mut r = rng::stream(seed, &[domain::C4_STRENGTH, generation, bot as u64, k]);
-            let me = Agent::Policy(&policies[(k % n as u64) as usize]);
-            let (g, side) = if k % 2 == 0 {
-                (play(me, Agent::Bot(bot), &mut r), Player::First)
-            } else {
-                (play(Agent::Bot(bot), me, &mut r), Player::Second)
-            };
-            (g.outcome == Outcome::Win(side), g.outcome == Outcome::Draw)
-        })
-        .collect();
-    let wins = results.iter().filter(|r| r.0).count() as u64;
-    let draws = results.iter().filter(|r| r.1).count() as u64;
-    (wins, draws)
+/// Played in blocks, so that Ctrl-C is seen within up to 10^7 games.
+pub fn strength(policies: &[Policy], bot: Bot, games: u32, seed: u64, generation: u64, control: &Control) -> Result<(u64, u64)> {
+    let n = policies.len() as u64;
+    let (mut wins, mut draws) = (0u64, 0u64);
+    let mut start = 0u64;
+    while start < games as u64 {
+        control.checkpoint()?;
+        let end = (start + (1 << 14)).min(games as u64);
+        let (w, d) = (start..end)
+            .into_par_iter()
+            .map(|k| {
+                let mut r = rng::stream(seed, &[domain::C4_STRENGTH, generation, bot as u64, k]);
+                let me = Agent::Policy(&policies[(k % n) as usize]);
+                let (g, side) = if k % 2 == 0 {
+                    (play(me, Agent::Bot(bot), &mut r), Player::First)
+                } else {
+                    (play(Agent::Bot(bot), me, &mut r), Player::Second)
+                };
+                ((g.outcome == Outcome::Win(side)) as u64, (g.outcome == Outcome::Draw) as u64)
+            })
+            .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+        wins += w;
+        draws += d;
+        start = end;
+    }
+    Ok((wins, draws))
 }
 
 fn ratio(x: f64, y: f64) -> f64 {

@@ -51,25 +51,20 @@ pub fn perft_controlled(pos: &Position, depth: u32, control: &Control) -> Result
     Ok(n)
 }
 
-/// `positions`, interruptible between plies and capped at
-/// `MAX_DISTINCT_DEPTH`.
+/// `positions`, interruptible every few thousand positions expanded (a
+/// ply at depth 12 takes seconds), and capped at `MAX_DISTINCT_DEPTH`.
 pub fn positions_controlled(pos: &Position, depth: u32, control: &Control) -> Result<u64> {
     if depth > MAX_DISTINCT_DEPTH {
         return Err(Error::invalid("depth", depth, format!("at most {MAX_DISTINCT_DEPTH} when counting distinct positions")));
     }
-    control.checkpoint()?;
-    Ok(positions(pos, depth))
-}
-
-/// Number of distinct positions reachable in exactly `depth` plies from
-/// `pos` (terminal positions are not expanded). From the empty board:
-/// 1, 7, 49, 238, 1120, 4263, 16422, 54859, 184275 (OEIS A212693).
-pub fn positions(pos: &Position, depth: u32) -> u64 {
     let mut level: Vec<Position> = vec![*pos];
     for _ in 0..depth {
         let mut seen = HashSet::with_capacity(level.len() * 4);
         let mut next = Vec::with_capacity(level.len() * 4);
-        for p in &level {
+        for (i, p) in level.iter().enumerate() {
+            if i % 4096 == 0 {
+                control.checkpoint()?;
+            }
             for bit in bits(p.legal()) {
                 let mut child = *p;
                 child.play(bit);
@@ -80,7 +75,16 @@ pub fn positions(pos: &Position, depth: u32) -> u64 {
         }
         level = next;
     }
-    level.len() as u64
+    Ok(level.len() as u64)
+}
+
+/// Number of distinct positions reachable in exactly `depth` plies from
+/// `pos` (terminal positions are not expanded). From the empty board:
+/// 1, 7, 49, 238, 1120, 4263, 16422, 54859, 184275 (OEIS A212693).
+/// `depth` at most `MAX_DISTINCT_DEPTH` (a test helper: the public path is
+/// `positions_controlled`).
+pub fn positions(pos: &Position, depth: u32) -> u64 {
+    positions_controlled(pos, depth, &Control::new()).expect("depth at most MAX_DISTINCT_DEPTH, never cancelled")
 }
 
 #[cfg(test)]

@@ -137,14 +137,17 @@ pub fn run(
                 let mut r = rng::stream(seed, &[domain::C4_PAIRING, generation, round]);
                 shuffle(&mut alive, &mut r);
                 let pairs: Vec<(u32, u32)> = alive.chunks_exact(2).map(|p| (p[0], p[1])).collect();
-                let games: Vec<Game> = pairs
-                    .par_iter()
-                    .enumerate()
-                    .map(|(i, &(a, b))| {
+                // In blocks of pairs, so that Ctrl-C is seen within a round
+                // of any size.
+                let mut games: Vec<Game> = Vec::with_capacity(pairs.len());
+                for (b, block) in pairs.chunks(1 << 14).enumerate() {
+                    control.checkpoint()?;
+                    games.par_extend(block.par_iter().enumerate().map(|(j, &(a, b2))| {
+                        let i = (b << 14) + j;
                         let mut g = rng::stream(seed, &[domain::GAME, generation, round, i as u64]);
-                        play(Agent::Policy(&policies[a as usize]), Agent::Policy(&policies[b as usize]), &mut g)
-                    })
-                    .collect();
+                        play(Agent::Policy(&policies[a as usize]), Agent::Policy(&policies[b2 as usize]), &mut g)
+                    }));
+                }
                 let mut next = Vec::with_capacity(alive.len() / 2 + 1);
                 for (&(a, b), g) in pairs.iter().zip(&games) {
                     tally.add(standings, a, b, g);

@@ -9,6 +9,7 @@
 //! episodes; a follow-up is the same user coming back with a request of
 //! the same niche.
 
+use crate::control::Control;
 use crate::niche::episode::{run_observed, Rules};
 use crate::niche::persona::Behaviour;
 use crate::rng::Rng;
@@ -125,6 +126,8 @@ pub struct Play<'a> {
     pub counts: &'a [u32],
     /// Episodes a trajectory may chain (1 for `Trajectory::Episode`).
     pub chain: u32,
+    /// Cuts endless episodes short once cancelled (`episode::PAUSE`).
+    pub control: &'a Control,
 }
 
 /// Play one iteration's trajectories into `batch`, from `rng`.
@@ -140,7 +143,7 @@ pub fn collect(play: &Play<'_>, rng: &mut Rng, batch: &mut Batch) {
             loop {
                 let mut t = 0u16;
                 let Batch { niche, t: ts, action, cell, reward, first, .. } = batch;
-                let e = run_observed(play.rules, k, cum, skill, cap, rng, |j, _, proxy| {
+                let e = run_observed(play.rules, k, cum, skill, cap, rng, play.control, |j, _, proxy| {
                     niche.push(k as u8);
                     ts.push(t);
                     action.push(j as u8);

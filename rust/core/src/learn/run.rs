@@ -100,6 +100,8 @@ struct Context<'a> {
     width: usize,
     /// The longest possible trajectory (Dr. GRPO's constant).
     l_max: f64,
+    /// Seen between blocks of learners and within long episodes.
+    control: &'a Control,
 }
 
 impl Context<'_> {
@@ -124,6 +126,7 @@ impl Context<'_> {
             classes: &self.classes,
             counts: &self.counts,
             chain: self.cfg.chain(),
+            control: self.control,
         };
         batch::collect(&play, rng, &mut s.batch);
         advantage::transform(&mut s.batch, self.cfg.returns);
@@ -180,7 +183,7 @@ fn update_baseline(batch: &Batch, returns: &[f64], rate: f64, baseline: &mut [f6
     }
 }
 
-fn context<'a>(world: &'a World, cfg: &'a Config) -> Result<Context<'a>> {
+fn context<'a>(world: &'a World, cfg: &'a Config, control: &'a Control) -> Result<Context<'a>> {
     world.validate()?;
     cfg.validate()?;
     let demand = world.demand_shares();
@@ -198,6 +201,11 @@ fn context<'a>(world: &'a World, cfg: &'a Config) -> Result<Context<'a>> {
     if world.k() * width > 1 << 24 {
         return Err(Error::invalid("niches.max_steps", width, "at most 2^24 value-table cells (niches x max_steps)"));
     }
+    if width > 1 << 16 {
+        // The batch indexes steps within an episode with 16 bits.
+        return Err(Error::invalid("niches.max_steps", width, "at most 65536 steps per episode when learning"));
+    }
+    bound_the_batch(cfg, width)?;
     Ok(Context {
         rules: Rules::new(world),
         classes: persona::classes(world),
@@ -207,7 +215,35 @@ fn context<'a>(world: &'a World, cfg: &'a Config) -> Result<Context<'a>> {
         counts,
         demand,
         width,
+        control,
     })
+}
+
+/// A batch holds every step of its trajectories: at worst `episodes x chain
+/// x max_steps` of them (users who never leave). Refuse a config whose worst
+/// batch, one per thread, would not fit in memory (or overflow the 32-bit
+/// step offsets), before anything is played.
+fn bound_the_batch(cfg: &Config, width: usize) -> Result<()> {
+    let steps = cfg.episodes as f64 * cfg.chain() as f64 * width as f64;
+    // Per step: 15 bytes of batch, 32 of advantages; growth may double it.
+    let bytes = steps * 2.0 * 47.0 * rayon::current_num_threads() as f64;
+    let have = crate::control::available_memory().map(|b| b as f64);
+    if steps > u32::MAX as f64 || have.is_some_and(|h| bytes > h) {
+        let gib = |b: f64| b / (1u64 << 30) as f64;
+        return Err(Error::invalid(
+            "episodes",
+            cfg.episodes,
+            format!(
+                "a batch that fits: episodes x chain ({}) x max_steps ({width}) = {steps:.3e} steps at worst, \
+                 about {:.3} GiB on {} threads, {} available, at most 2^32 - 1 steps",
+                cfg.chain(),
+                gib(bytes),
+                rayon::current_num_threads(),
+                have.map_or("unknown".to_string(), |h| format!("{:.3} GiB", gib(h)))
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The learners as the config starts them.
@@ -267,7 +303,7 @@ const BLOCK: usize = 1024;
 /// Train `cfg.learners` learners in `world` for `cfg.iterations` iterations
 /// (inside the caller's rayon pool; Ctrl-C is seen between blocks of learners).
 pub fn learn(world: &World, cfg: &Config, control: &Control) -> Result<Output> {
-    let ctx = context(world, cfg)?;
+    let ctx = context(world, cfg, control)?;
     let mut learners = learners(&ctx)?;
     let mut history = Table::default();
     let mut snapshots = Vec::new();
@@ -302,7 +338,7 @@ pub fn learn(world: &World, cfg: &Config, control: &Control) -> Result<Output> {
 /// [learners x 3 x (K x A)]. The Monte Carlo side of SPEC 4's exact checks
 /// (`super::exact`).
 pub fn sample_gradients(world: &World, cfg: &Config, control: &Control) -> Result<Vec<f64>> {
-    let ctx = context(world, cfg)?;
+    let ctx = context(world, cfg, control)?;
     let learners = learners(&ctx)?;
     let ka = world.k() * world.a();
     let mut out = vec![0.0; cfg.learners * 3 * ka];

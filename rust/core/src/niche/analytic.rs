@@ -276,7 +276,7 @@ mod tests {
         let mut counts = [0u64; 5];
         let (mut s, mut s2, mut rate, mut rate2, mut solved) = (0.0, 0.0, 0.0, 0.0, 0.0);
         for _ in 0..n {
-            let e = run(&rules, 0, &cum, threshold(skill), 6, &mut r, &mut counts);
+            let e = run(&rules, 0, &cum, threshold(skill), 6, &mut r, &crate::control::Control::new(), &mut counts);
             s += e.proxy;
             s2 += e.proxy * e.proxy;
             let x = e.proxy / e.steps as f64;

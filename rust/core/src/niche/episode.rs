@@ -12,7 +12,13 @@ use rand::Rng as _;
 
 use super::genome::{threshold, ONE};
 use super::world::World;
+use crate::control::Control;
 use crate::rng::Rng;
+
+/// Steps between two looks at the cancel flag within one episode: an
+/// episode may run to `max_steps` (up to 2^32 - 1) when nothing ends it, and
+/// Ctrl-C must still be answered within a second. 2^20 steps take ~10 ms.
+pub const PAUSE: u32 = 1 << 20;
 
 /// An action in a niche as the step loop sees it.
 #[derive(Debug, Clone, Copy, Default)]
@@ -150,6 +156,8 @@ impl Episode {
 
 /// Run one episode of niche `k`. `cumulative` is the agent's row for k,
 /// `cap` >= 1 the step cap; `action_steps[a]` counts the steps per action.
+/// A cancelled `control` cuts an episode longer than `PAUSE` steps short
+/// (the caller then returns `Interrupted`, so the cut episode is never seen).
 #[inline(always)]
 pub fn run(
     rules: &Rules,
@@ -158,9 +166,10 @@ pub fn run(
     skill: u64,
     cap: u32,
     rng: &mut Rng,
+    control: &Control,
     action_steps: &mut [u64],
 ) -> Episode {
-    run_observed(rules, k, cumulative, skill, cap, rng, |a, _, _| action_steps[a] += 1)
+    run_observed(rules, k, cumulative, skill, cap, rng, control, |a, _, _| action_steps[a] += 1)
 }
 
 /// `run`, calling `step(action, failed, proxy)` after each step: the one
@@ -174,11 +183,15 @@ pub fn run_observed(
     skill: u64,
     cap: u32,
     rng: &mut Rng,
+    control: &Control,
     mut step: impl FnMut(usize, bool, f64),
 ) -> Episode {
     let row = &rules.steps[k * rules.a..(k + 1) * rules.a];
     let patience = rules.patience[k];
     let (mut proxy, mut gold, mut steps) = (0.0, 0.0, 0u32);
+    // Where the loop next stops to look at the cancel flag: the cap itself
+    // for every episode shorter than PAUSE (one compare, as before).
+    let mut pause = cap.min(PAUSE);
     loop {
         steps += 1;
         let (x, y) = (rng.next_u64(), rng.next_u64());
@@ -190,7 +203,11 @@ pub fn run_observed(
         gold += s.gold[failed as usize];
         let ended = s.reroute | s.ends[failed as usize];
         let left = (y & LOW) >= patience;
-        if ended | left | (steps >= cap) {
+        if ended | left | (steps >= pause) {
+            if !(ended | left) && steps < cap && !control.is_cancelled() {
+                pause = cap.min(steps.saturating_add(PAUSE));
+                continue;
+            }
             return Episode {
                 steps,
                 proxy,
@@ -234,7 +251,7 @@ mod tests {
         let n = 50_000;
         let mut total = 0.0;
         for _ in 0..n {
-            let e = run(&rules, 0, &cum, 0, 20, &mut r, &mut counts);
+            let e = run(&rules, 0, &cum, 0, 20, &mut r, &Control::new(), &mut counts);
             assert!(matches!(e.end(), End::Left | End::Capped));
             assert!((e.proxy - 0.25 * e.steps as f64).abs() < 1e-9);
             total += e.steps as f64;
@@ -243,5 +260,21 @@ mod tests {
         // Var(L) < E[L^2] ~ 2/0.01; sd of the mean < sqrt(190 / n).
         assert!((total / n as f64 - expected).abs() < 4.0 * (190.0 / n as f64).sqrt());
         assert_eq!(counts[1], total as u64);
+    }
+
+    #[test]
+    fn an_endless_episode_stops_when_cancelled() {
+        let mut w = World::assistant();
+        w.niches[0].patience = 1.0;
+        let rules = Rules::new(&w);
+        // Always `engage`, a patient user, no cap in sight: only a cancel ends it.
+        let cum = [0, ONE, ONE, ONE, ONE];
+        let (mut r, mut counts) = (stream(1, &[]), [0u64; 5]);
+        let control = Control::new();
+        let e = run(&rules, 0, &cum, 0, 3 * PAUSE + 5, &mut r, &control, &mut counts);
+        assert_eq!((e.steps, e.end()), (3 * PAUSE + 5, End::Capped));
+        control.cancel();
+        let e = run(&rules, 0, &cum, 0, u32::MAX, &mut r, &control, &mut counts);
+        assert_eq!(e.steps, PAUSE);
     }
 }

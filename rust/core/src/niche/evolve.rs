@@ -107,7 +107,7 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
     let mut agents = Vec::new();
     let lineage = run.run(genomes, width, control, |g, genomes| {
         prepare(world, genomes, &reference, cfg.specialist_threshold, &mut tables, &mut traits);
-        let tally = generation::run(world, &rules, &tables, seed, g, &mut stats, &mut scratch);
+        let tally = generation::run(world, &rules, &tables, seed, g, &mut stats, &mut scratch, control)?;
         let fitness: Vec<f64> = if cfg.fitness.needs_episodes() {
             malthusian_fitness(&scratch.lived(), n, cfg.entropy_bonus)
         } else {

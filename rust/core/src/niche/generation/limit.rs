@@ -13,6 +13,8 @@ use super::tally::AgentStats;
 use super::{begin, rounds, Chunk, Scratch, Serve};
 use crate::niche::episode::{run_observed, Rules};
 use crate::niche::genome::Tables;
+use crate::control::Control;
+use crate::error::Result;
 use crate::niche::World;
 use crate::rng::{self, Rng};
 
@@ -38,7 +40,7 @@ impl Serve for Limit {
             let (k, tries) = ((q & 0xFF) as usize, (q >> 8) as u8);
             let at = i * k_all + k;
             let row = at * a_all;
-            let e = run_observed(ctx.rules, k, &ctx.tables.cumulative[row..row + a_all], ctx.tables.skill[at], ctx.rules.max_steps[k], rng, |_, _, _| {});
+            let e = run_observed(ctx.rules, k, &ctx.tables.cumulative[row..row + a_all], ctx.tables.skill[at], ctx.rules.max_steps[k], rng, ctx.control, |_, _, _| {});
             c.steps += e.steps as u64;
             c.work[len] = k as u16;
             len += e.follow_up as usize;
@@ -56,10 +58,11 @@ impl Serve for Limit {
 
 /// Serve one generation of the agents in `tables` with the limit loop;
 /// returns the steps served.
-pub fn run(world: &World, rules: &Rules, tables: &Tables, seed: u64, generation: u64, stats: &mut Vec<AgentStats>, s: &mut Scratch) -> u64 {
-    let mut ctx = begin(world, rules, tables, seed, generation, stats, s);
+pub fn run(world: &World, rules: &Rules, tables: &Tables, seed: u64, generation: u64, stats: &mut Vec<AgentStats>, s: &mut Scratch, control: &Control) -> Result<u64> {
+    let mut ctx = begin(world, rules, tables, seed, generation, stats, s, control);
     rounds(&mut ctx, &Limit, stats, s);
-    s.chunks.iter().map(|c| c.steps).sum()
+    control.checkpoint()?;
+    Ok(s.chunks.iter().map(|c| c.steps).sum())
 }
 
 #[cfg(test)]
@@ -77,8 +80,9 @@ mod tests {
         prepare(&w, &genomes, &reference, 0.5, &mut t, &mut tr);
         let rules = Rules::new(&w);
         let mut stats = Vec::new();
-        let tally = super::super::run(&w, &rules, &t, 3, 0, &mut stats, &mut Scratch::default());
-        let steps = run(&w, &rules, &t, 3, 0, &mut stats, &mut Scratch::default());
+        let c = Control::new();
+        let tally = super::super::run(&w, &rules, &t, 3, 0, &mut stats, &mut Scratch::default(), &c).unwrap();
+        let steps = run(&w, &rules, &t, 3, 0, &mut stats, &mut Scratch::default(), &c).unwrap();
         assert_eq!(steps, tally.steps.iter().sum::<u64>());
     }
 }

@@ -36,6 +36,8 @@ use rayon::prelude::*;
 use super::episode::Rules;
 use super::genome::Tables;
 use super::world::{Routing, World};
+use crate::control::Control;
+use crate::error::Result;
 use crate::rng::{self, domain, Rng};
 use choice::Choice;
 use arrival::arrivals;
@@ -132,7 +134,16 @@ impl Serve for Full {
 
 /// Arrivals, each agent's stream, and empty chunks and queues, for a
 /// generation of the agents in `tables`.
-fn begin<'a>(world: &World, rules: &'a Rules, tables: &'a Tables, seed: u64, generation: u64, stats: &mut Vec<AgentStats>, s: &mut Scratch) -> Context<'a> {
+fn begin<'a>(
+    world: &World,
+    rules: &'a Rules,
+    tables: &'a Tables,
+    seed: u64,
+    generation: u64,
+    stats: &mut Vec<AgentStats>,
+    s: &mut Scratch,
+    control: &'a Control,
+) -> Context<'a> {
     let (k, a) = (world.k(), world.a());
     let n = tables.skill.len() / k;
     stats.clear();
@@ -176,6 +187,7 @@ fn begin<'a>(world: &World, rules: &'a Rules, tables: &'a Tables, seed: u64, gen
         choice,
         choice_key: rng::key(seed, &[domain::CHOICE_REROUTE, generation]),
         free_decline: world.decline_steps == 0,
+        control,
     }
 }
 
@@ -206,7 +218,8 @@ fn choose_fresh(rules: &Rules, choice: &Choice<'_>, total: u64, seed: u64, gener
     s.fresh.iter_mut().for_each(|f| *f = 0);
 }
 
-/// Serve rounds until nothing is in transit.
+/// Serve rounds until nothing is in transit, or until cancelled (then the
+/// tallies are partial and the caller returns `Interrupted`).
 fn rounds<S: Serve>(ctx: &mut Context<'_>, server: &S, stats: &mut [AgentStats], s: &mut Scratch) {
     let (n, a) = (ctx.n, ctx.a);
     let bins = n.div_ceil(BIN);
@@ -229,6 +242,9 @@ fn rounds<S: Serve>(ctx: &mut Context<'_>, server: &S, stats: &mut [AgentStats],
             .enumerate()
             .for_each(|(ci, ((st, rngs), chunk))| {
                 chunk.sent = 0;
+                if ctx.control.is_cancelled() {
+                    return;
+                }
                 let (first, end) = (ci * CHUNK, ci * CHUNK + st.len());
                 if round > 0 && start[first] == start[end] {
                     // Nothing was routed to this chunk: in the last rounds,
@@ -277,7 +293,7 @@ fn rounds<S: Serve>(ctx: &mut Context<'_>, server: &S, stats: &mut [AgentStats],
                 sort_outbox(chunk, bins);
             });
         }
-        if route(n, &s.chunks, &mut s.start, &mut s.queue) == 0 {
+        if ctx_mut.control.is_cancelled() || route(n, &s.chunks, &mut s.start, &mut s.queue) == 0 {
             break;
         }
         round += 1;
@@ -297,7 +313,8 @@ impl Scratch {
     }
 }
 
-/// Run one generation: fill `stats` (one slot per agent) and return the tally.
+/// Run one generation: fill `stats` (one slot per agent) and return the
+/// tally; `Interrupted` if `control` is cancelled meanwhile.
 pub fn run(
     world: &World,
     rules: &Rules,
@@ -306,10 +323,12 @@ pub fn run(
     generation: u64,
     stats: &mut Vec<AgentStats>,
     s: &mut Scratch,
-) -> Tally {
-    let mut ctx = begin(world, rules, tables, seed, generation, stats, s);
+    control: &Control,
+) -> Result<Tally> {
+    let mut ctx = begin(world, rules, tables, seed, generation, stats, s, control);
     rounds(&mut ctx, &Full, stats, s);
-    Tally::gather(ctx.k, ctx.a, s.chunks.iter().map(|c| (&c.counts[..], &c.action_steps[..])))
+    control.checkpoint()?;
+    Ok(Tally::gather(ctx.k, ctx.a, s.chunks.iter().map(|c| (&c.counts[..], &c.action_steps[..]))))
 }
 
 #[cfg(test)]
@@ -325,7 +344,7 @@ mod tests {
             let (mut t, mut tr) = (Tables::default(), Vec::new());
             prepare(world, &genomes, &reference, 0.5, &mut t, &mut tr);
             let mut stats = Vec::new();
-            let tally = run(world, &Rules::new(world), &t, 9, 0, &mut stats, &mut Scratch::default());
+            let tally = run(world, &Rules::new(world), &t, 9, 0, &mut stats, &mut Scratch::default(), &Control::new()).unwrap();
             (stats, tally)
         })
         .unwrap()

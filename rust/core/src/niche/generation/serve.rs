@@ -17,6 +17,7 @@ use super::route::Routed;
 use super::tally::{AgentStats, Lived};
 use super::Chunk;
 use crate::niche::episode::{self, Rules};
+use crate::control::Control;
 use crate::niche::genome::Tables;
 use crate::rng::{self, Rng};
 
@@ -38,6 +39,9 @@ pub(super) struct Context<'a> {
     pub(super) choice_key: u64,
     /// A decline costs no step (`decline_steps = 0`).
     pub(super) free_decline: bool,
+    /// Looked at per chunk and within long episodes, so that Ctrl-C stops a
+    /// generation of any size within milliseconds.
+    pub(super) control: &'a Control,
 }
 
 /// Grow a buffer so that index `len` can be written.
@@ -97,6 +101,7 @@ impl Context<'_> {
                 self.tables.skill[at],
                 cap,
                 rng,
+                self.control,
                 &mut c.action_steps[k * a_all..(k + 1) * a_all],
             );
             let h = self.tables.entropy[at];
