@@ -76,3 +76,20 @@ def test_snapshots_within_the_run_still_work():
     assert sorted(res.snapshots) == [0, 1, 2, 3]
     res = r.evolve(r.NicheWorld.preset(), population=20, generations=3, fitness="rate", snapshots=iter([3, 0, 0]))
     assert sorted(res.snapshots) == [0, 3]
+
+
+def test_a_world_of_forty_thousand_actions_validates_in_linear_time():
+    # Validation and the history's columns used to be quadratic in the
+    # number of actions (40,000 took 29 s before a single step); now a
+    # second or so. The bound is loose: it catches a quadratic, not noise.
+    import time
+
+    import replicators as r
+
+    acts = [r.Action(name=f"a{i}", proxy=0.1, gold=0.0) for i in range(40_000)]
+    acts.append(r.Action(name="end", proxy=1.0, gold=1.0, ends=True))
+    start = time.perf_counter()
+    world = r.NicheWorld(niches=[r.Niche(name="n", demand=1.0)], actions=acts)
+    res = r.evolve(world, population=10, generations=1, fitness="rate")
+    assert res.history.height == 1
+    assert time.perf_counter() - start < 15.0

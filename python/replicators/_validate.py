@@ -14,12 +14,15 @@ are worded by ``replicators.errors``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import reprlib
+from collections.abc import Iterable, Mapping
 from functools import cache
 from numbers import Integral, Real
 
 from . import _core
-from .errors import ConfigError, UnknownNameError, invalid, unknown
+import numpy as np
+
+from .errors import ConfigError, UnknownNameError, _Shown, invalid, unknown
 
 __all__ = ["ConfigError", "UnknownNameError", "law", "obey"]
 
@@ -89,6 +92,30 @@ def number(field: str, x: object) -> float:
     if not math.isfinite(v):
         raise invalid(field, x, "a finite number")
     return v
+
+
+def array(field: str, x: object, shape: tuple[int, ...] | None = None, *, finite: bool = True) -> np.ndarray:
+    """``x`` as an array of floats: numbers only (no strings, no ragged
+    lists), finite unless ``finite=False``, of ``shape`` when given (-1: any
+    length on that axis)."""
+    shown = _Shown(reprlib.repr(x))
+    if isinstance(x, (str, bytes, Mapping)) or x is None:
+        raise invalid(field, shown, f"an array of numbers{_shape(shape)}")
+    try:
+        arr = np.asarray(x, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise invalid(field, shown, f"an array of numbers{_shape(shape)}") from None
+    if shape is not None and (arr.ndim != len(shape) or any(s not in (-1, n) for s, n in zip(shape, arr.shape))):
+        raise invalid(field, shown, f"an array of numbers{_shape(shape)}, not of shape {arr.shape}")
+    if finite and not np.isfinite(arr).all():
+        raise invalid(field, shown, f"an array of finite numbers{_shape(shape)}")
+    return arr
+
+
+def _shape(shape: tuple[int, ...] | None) -> str:
+    if shape is None:
+        return ""
+    return " of shape (" + ", ".join("n" if s == -1 else str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 def at_least(field: str, x: object, low: float, *, strict: bool = False) -> float:

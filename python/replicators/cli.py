@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -119,9 +120,11 @@ def run_tables(result: Any) -> dict[str, Any]:
     return tables
 
 
-def run_config(config: Any, out: str | Path, *, progress: bool = False, report: bool = True) -> Path:
+def run_config(config: Any, out: str | Path, *, progress: bool = False, report: bool = True,
+               field: str = "out") -> Path:
     """Run a ``RunConfig`` and write its tables (``run_tables``), resolved
-    config and report to ``out``.
+    config and report to ``out`` (written whole: ``io.folder``; errors about
+    the folder name ``field``).
 
     Examples
     --------
@@ -132,20 +135,22 @@ def run_config(config: Any, out: str | Path, *, progress: bool = False, report: 
     >>> sorted(p.name for p in d.iterdir())[:3]
     ['actions.parquet', 'config.toml', 'history.parquet']
     """
-    from .io import atomic_write_text, write_table
+    from .io import atomic_write_text, output_folder, write_table
 
     out = Path(out)
-    result = _with_bar(config, config.generations, "run", progress)
-    resolved = config.to_toml()
-    meta = config.as_dict()
-    tables = run_tables(result)
-    for name, frame in tables.items():
-        write_table(frame, out / f"{name}.parquet", config=meta, seed=config.seed, status=result.status)
-    atomic_write_text(out / "config.toml", resolved)
-    if report:
-        from .experiments.reports import run_report
+    # The folder is checked before the run and swapped in whole after it.
+    with output_folder(out, field) as tmp:
+        result = _with_bar(config, config.generations, "run", progress)
+        resolved = config.to_toml()
+        meta = config.as_dict()
+        tables = run_tables(result)
+        for name, frame in tables.items():
+            write_table(frame, tmp / f"{name}.parquet", config=meta, seed=config.seed, status=result.status)
+        atomic_write_text(tmp / "config.toml", resolved)
+        if report:
+            from .experiments.reports import run_report
 
-        run_report(tables, resolved).write(out)
+            run_report(tables, resolved).write(tmp)
     return out
 
 
@@ -160,7 +165,8 @@ def _run(parser: argparse.ArgumentParser) -> Runner:
 
         config = RunConfig.from_toml(args.config)
         out = Path(args.out or config.out)
-        run_config(config, out, progress=not args.no_progress, report=not args.no_report)
+        run_config(config, out, progress=not args.no_progress, report=not args.no_report,
+                   field="--out" if args.out else "run.out")
         import polars as pl
 
         from .experiments.reports import last_generation
@@ -192,22 +198,23 @@ def _learn(parser: argparse.ArgumentParser) -> Runner:
         import polars as pl
 
         from .experiments.reports import LEARN, learn_report
-        from .io import atomic_write_text, write_table
+        from .io import atomic_write_text, output_folder, write_table
         from .io.learn_config import LearnConfig
 
         config = LearnConfig.from_toml(args.config)
         out = Path(args.out or config.out)
-        result = _with_bar(config, config.iterations, "learn", not args.no_progress, unit="it")
-        meta, resolved = config.as_dict(), config.to_toml()
-        tables = {"history": result.history, "genomes": _genome_rows(config.world, result.genomes)}
-        if result.snapshots:
-            tables["snapshots"] = pl.concat([_genome_rows(config.world, g, iteration=i)
-                                             for i, g in sorted(result.snapshots.items())])
-        for name, frame in tables.items():
-            write_table(frame, out / f"{name}.parquet", config=meta, seed=config.seed)
-        atomic_write_text(out / "config.toml", resolved)
-        if not args.no_report:
-            learn_report(result.history, resolved).write(out)
+        with output_folder(out, "--out" if args.out else "learn.out") as tmp:
+            result = _with_bar(config, config.iterations, "learn", not args.no_progress, unit="it")
+            meta, resolved = config.as_dict(), config.to_toml()
+            tables = {"history": result.history, "genomes": _genome_rows(config.world, result.genomes)}
+            if result.snapshots:
+                tables["snapshots"] = pl.concat([_genome_rows(config.world, g, iteration=i)
+                                                 for i, g in sorted(result.snapshots.items())])
+            for name, frame in tables.items():
+                write_table(frame, tmp / f"{name}.parquet", config=meta, seed=config.seed)
+            atomic_write_text(tmp / "config.toml", resolved)
+            if not args.no_report:
+                learn_report(result.history, resolved).write(tmp)
         _print_table(result.history.tail(1).select("iteration", *LEARN))
         print(f"wrote {out}")
         return 0
@@ -226,14 +233,17 @@ def _sweep(parser: argparse.ArgumentParser) -> Runner:
         from .experiments.reports import build_report, control_once, headline_metrics
         from .io import atomic_write_text
 
+        from .io import output_folder
+
         config = SweepConfig.from_toml(args.config)
         out = Path(args.out or config.out or f"results/{config.experiment}")
-        result = config.run(progress=not args.no_progress)
-        result.write(out)
-        atomic_write_text(out / "sweep.toml", config.to_toml())
-        index = build_report(result).write(out, png=not args.no_png)
+        with output_folder(out, "--out" if args.out else "sweep.out") as tmp:
+            result = config.run(progress=not args.no_progress)
+            result.write(tmp)
+            atomic_write_text(tmp / "sweep.toml", config.to_toml())
+            build_report(result).write(tmp, png=not args.no_png)
         _print_table(control_once(result.headline(headline_metrics(result))))
-        print(f"wrote {index}")
+        print(f"wrote {out / 'index.html'}")
         return 0
 
     return run
@@ -297,9 +307,11 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
     from .experiments.competition_reports import add_competition
     from .experiments.reports import SUMMARY, build_report, control_once
     from .io.tables import write_table
-    from .io import atomic_write_text
+    from .io import atomic_write_text, output_folder
+    from .io.folder import check_output_folder
 
     out = Path(out)
+    check_output_folder(out)  # before minutes of simulation, not after
     start = time.perf_counter()
     config = SweepConfig(experiment="sum_vs_rate", kwargs={
         "population": population, "generations": generations, "seeds": seeds, "seed": seed, "threads": threads})
@@ -315,23 +327,24 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
     competing = SweepConfig(experiment="persona_phases", kwargs={**sizes["phases"], "seed": seed, "threads": threads})
     phases = competing.run(progress=progress)
     ran = time.perf_counter() - start
-    result.write(out)
-    learned.write(out / "loss_aggregation")
-    phases.write(out / "persona_phases")
-    write_table(ideal, out / "ideal_free.parquet", config={"experiment": "ideal_free_check", **sizes["ideal_free"]},
-                seed=seed)
-    # `replicators sweep <out>/sweep.toml` runs the same grid and seeds again.
-    atomic_write_text(out / "sweep.toml", config.to_toml())
-    atomic_write_text(out / "loss_aggregation" / "sweep.toml", learners.to_toml())
-    atomic_write_text(out / "persona_phases" / "sweep.toml", competing.to_toml())
-    report = build_report(result)
-    add_loss_aggregation(report, learned, heading="Training instead of selecting: loss aggregation and returns")
-    add_competition(report, ideal, phases, heading="Competition between assistants: users choose from a shortlist")
-    index = report.write(out, png=png)
-    total = time.perf_counter() - start
-    # What the README's demo figures are generated from (benches/figures.py).
-    headline = demo_headline(result, learned, ideal, phases, seconds={"simulation": ran, "report": total - ran})
-    atomic_write_text(out / "headline.json", json.dumps(headline, indent=1))
+    with output_folder(out) as tmp:
+        result.write(tmp)
+        learned.write(tmp / "loss_aggregation")
+        phases.write(tmp / "persona_phases")
+        write_table(ideal, tmp / "ideal_free.parquet", config={"experiment": "ideal_free_check", **sizes["ideal_free"]},
+                    seed=seed)
+        # `replicators sweep <out>/sweep.toml` runs the same grid and seeds again.
+        atomic_write_text(tmp / "sweep.toml", config.to_toml())
+        atomic_write_text(tmp / "loss_aggregation" / "sweep.toml", learners.to_toml())
+        atomic_write_text(tmp / "persona_phases" / "sweep.toml", competing.to_toml())
+        report = build_report(result)
+        add_loss_aggregation(report, learned, heading="Training instead of selecting: loss aggregation and returns")
+        add_competition(report, ideal, phases, heading="Competition between assistants: users choose from a shortlist")
+        index = report.write(tmp, png=png)
+        total = time.perf_counter() - start
+        # What the README's demo figures are generated from (benches/figures.py).
+        headline = demo_headline(result, learned, ideal, phases, seconds={"simulation": ran, "report": total - ran})
+        atomic_write_text(tmp / "headline.json", json.dumps(headline, indent=1))
     findings = headline["findings"]
     if echo:
         print(f"sum_vs_rate on the assistant preset: population {population}, {generations} generations, "
@@ -346,7 +359,7 @@ def run_demo(out: str | Path = "reports/demo", *, population: int = DEMO["popula
         print("users choosing among a shortlist of assistants (SPEC 1.1):")
         for line in findings["competition"]:
             print("- " + line)
-        print(f"report: {index.resolve()}")
+        print(f"report: {(out / index.name).resolve()}")
     return result
 
 
@@ -378,7 +391,8 @@ def demo_headline(result: Any, learned: Any, ideal: Any, phases: Any, *, seconds
 
 
 def _demo(parser: argparse.ArgumentParser) -> Runner:
-    parser.add_argument("--out", default="reports/demo", help="folder for tables and charts (default reports/demo)")
+    parser.add_argument("--out", default=None,
+                        help="folder for tables and charts (default reports/demo; with --egt, reports/egt)")
     parser.add_argument("--egt", action="store_true", help="the classic evolutionary dynamics demo instead")
     parser.add_argument("--population", type=int, default=DEMO["population"])
     parser.add_argument("--generations", type=int, default=DEMO["generations"])
@@ -390,12 +404,16 @@ def _demo(parser: argparse.ArgumentParser) -> Runner:
     parser.add_argument("--no-charts", action="store_true", help="--egt: skip the altair charts; else no PNGs")
 
     def run(args: argparse.Namespace) -> int:
+        from .io.folder import check_output_folder
+
+        if args.out:
+            check_output_folder(args.out, "--out")
         if args.egt:
             from .egt.demo import egt_demo
 
-            egt_demo(args.out, runs=args.runs, seed=args.seed, threads=args.threads, charts=not args.no_charts)
+            egt_demo(args.out or "reports/egt", runs=args.runs, seed=args.seed, threads=args.threads, charts=not args.no_charts)
             return 0
-        run_demo(args.out, population=args.population, generations=args.generations, seeds=args.seeds,
+        run_demo(args.out or "reports/demo", population=args.population, generations=args.generations, seeds=args.seeds,
                  seed=args.seed, threads=args.threads, progress=not args.no_progress, png=not args.no_charts)
         return 0
 
@@ -437,6 +455,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("replicators: interrupted")
         return 130
+    except OSError as e:
+        # The disk or the folder failed us (full, removed, permissions).
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"replicators: {where}{e.strerror or e}")
+        return 1
+    except Exception as e:
+        # A bug, not the user's input: one line, and the traceback on demand.
+        if os.environ.get("REPLICATORS_TRACEBACK"):
+            raise
+        print(f"replicators: internal error ({type(e).__name__}: {e}); please report it "
+              "(REPLICATORS_TRACEBACK=1 shows the traceback)")
+        return 1
 
 
 if __name__ == "__main__":

@@ -164,16 +164,19 @@ def egt_demo(
     ...     egt_demo(d, runs=1000, charts=False, echo=False).height
     8
     """
+    from ..io import atomic_write_text, output_folder
+
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    table = _rows(runs, seed, threads)
-    table.write_csv(out / "egt_fixation.csv")
-    rm = replicator_mutator([[2, 2], [1, 1]], [0.5, 0.5], 0.1, t=100.0)
-    fixed_point = (rm["x0"][-1], rm["x1"][-1])
-    closed = (0.7 + math.sqrt(0.89)) / 2
-    written = [out / "egt_fixation.csv"]
-    if charts:
-        written += _chart(out, max(runs // 4, 1000), seed, threads)
+    with output_folder(out) as tmp:  # written whole, then swapped in (io.folder)
+        table = _rows(runs, seed, threads)
+        atomic_write_text(tmp / "egt_fixation.csv", table.write_csv())
+        rm = replicator_mutator([[2, 2], [1, 1]], [0.5, 0.5], 0.1, t=100.0)
+        fixed_point = (rm["x0"][-1], rm["x1"][-1])
+        closed = (0.7 + math.sqrt(0.89)) / 2
+        written = [Path("egt_fixation.csv")]
+        if charts:
+            written += [p.relative_to(tmp) for p in _chart(tmp, max(runs // 4, 1000), seed, threads)]
+    written = [out / p for p in written]
     if echo:
         with pl.Config(
             tbl_rows=-1,

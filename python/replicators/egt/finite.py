@@ -42,7 +42,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple, dataclass
 
 import numpy as np
@@ -50,7 +50,7 @@ import polars as pl
 
 from .. import _core
 from .. import _validate as v
-from ..errors import ConfigError
+from ..errors import ConfigError, invalid
 from .game import MatrixGame
 
 __all__ = [
@@ -285,6 +285,8 @@ def simulate_fixation(
     if target_stderr is not None:
         target_stderr = v.law("egt.target_stderr", "target_stderr", target_stderr)
         max_runs = v.integer("max_runs", max_runs, runs)
+    else:
+        max_runs = v.integer("max_runs", max_runs, 1)
     if not isinstance(times, bool):
         raise ConfigError(f"times = {times!r} is invalid: expected a bool")
     out = _core.egt_fixation_mc(
@@ -410,6 +412,8 @@ def simulate_population(
     w = v.law("egt.intensity", "intensity", intensity)
     p = v.choice("process", process, PROCESSES)
     f = v.choice("fitness", fitness, FITNESS_MAPS)
+    if isinstance(initial, (str, bytes)) or not isinstance(initial, Iterable):
+        raise invalid("initial", initial, f"a count per strategy ({g.strategies})")
     counts = list(initial)
     if len(counts) != g.strategies:
         raise ConfigError(f"initial: {len(counts)} counts for a game of {g.strategies} strategies")

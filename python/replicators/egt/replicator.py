@@ -52,6 +52,7 @@ def mutation_matrix(n: int, rate: float) -> np.ndarray:
     """
     n = v.integer("n", n, 1)
     u = v.law("egt.mutation", "mutation", rate)
+    v.fits_in_memory("n", n, 8.0 * n * n, f"{n} x {n} matrix")
     if n == 1:
         return np.ones((1, 1))
     q = np.full((n, n), u / (n - 1))

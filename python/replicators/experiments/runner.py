@@ -55,10 +55,11 @@ from typing import Any
 import polars as pl
 
 from .. import _validate as v
-from ..errors import ConfigError
+from ..errors import ConfigError, invalid
 from ..learn import learn
 from ..learn.training import arguments
 from ..selection.protocol import evolve
+from ..io.folder import output_folder
 from ..io.tables import read_provenance, read_table, write_table
 from ..selection import Mutation
 
@@ -184,6 +185,8 @@ class SweepResult:
         """
         if metrics is not None:
             have = list(dict.fromkeys(self.cells["metric"].to_list())) if "metric" in self.cells.columns else []
+            if isinstance(metrics, str) or not isinstance(metrics, Sequence):
+                raise invalid("metrics", metrics, f"a list of measures of {have}")
             unknown = [m for m in metrics if m not in have]
             if isinstance(metrics, str) or unknown:
                 raise ConfigError(f"metrics = {list(metrics) if not isinstance(metrics, str) else metrics!r} is "
@@ -217,6 +220,7 @@ class SweepResult:
         >>> s.headline(["m"]).row(0)
         (1, '0.500 [0.400, 0.600]', 2)
         """
+        digits = v.integer("digits", digits, 0, 15)
         w = self.wide(metrics)
 
         def fmt(m: str) -> pl.Expr:
@@ -245,16 +249,18 @@ class SweepResult:
         >>> SweepResult.read(d).name
         'x'
         """
-        folder = Path(folder)
+        final = Path(folder).resolve()
         written = []
         frames = {"runs": self.runs, "per_run": self.per_run, "cells": self.cells, **self.tables}
-        for key, frame in frames.items():
-            path = folder / f"{key}.parquet"
-            write_table(
-                frame, path, config=self.config, seed=self.config.get("seeds"), experiment=self.name,
-                dims=list(self.dims), table=key,
-            )
-            written.append(path)
+        # The whole folder at once (`io.folder`): a sweep killed while
+        # writing never leaves tables of two sweeps side by side.
+        with output_folder(final, "folder") as tmp:
+            for key, frame in frames.items():
+                write_table(
+                    frame, tmp / f"{key}.parquet", config=self.config, seed=self.config.get("seeds"),
+                    experiment=self.name, dims=list(self.dims), table=key,
+                )
+                written.append(final / f"{key}.parquet")
         return written
 
     @staticmethod
@@ -345,7 +351,11 @@ def _seeds(seeds: int | Sequence[int], seed: int) -> list[int]:
     if isinstance(seeds, int) and not isinstance(seeds, bool):
         n = v.integer("seeds", seeds, 1)
         base = v.seed("seed", seed)
+        if base + n > 2**64:
+            raise invalid("seed", seed, f"a first seed whose {n} seeds stay below 2^64")
         return [base + i for i in range(n)]
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence):
+        raise invalid("seeds", seeds, "a number of seeds (an integer >= 1) or a list of seeds")
     out = [v.seed("seeds", s) for s in seeds]
     if not out or len(set(out)) != len(out):
         raise ConfigError(f"seeds = {seeds!r} is invalid: expected distinct seeds, at least one")

@@ -152,15 +152,75 @@ _SELECTIONS: dict[str, tuple[type, tuple[str, ...]]] = {
 }
 
 
-def load_toml(path: str | Path) -> dict[str, Any]:
-    """Parse a TOML file; a syntax error becomes a ConfigError naming the file."""
+#: Tables nested deeper than this are refused (tomllib recurses per level).
+MAX_NESTING = 64
+
+
+def _nesting(x: object) -> int:
+    depth, level = 0, [x]
+    while level:
+        level = [v for y in level for v in (y.values() if isinstance(y, dict) else y if isinstance(y, list) else ())]
+        depth += 1
+    return depth - 1
+
+
+def load_toml(path: str | Path, expect: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Parse a TOML file. Every failure is a ConfigError naming the file: no
+    such file, not a file, unreadable, not UTF-8, not TOML, nested more
+    than ``MAX_NESTING`` deep, or (with ``expect``) none of the tables
+    ``expect`` (an empty config is an error, not a run of the defaults)."""
     try:
         with open(path, "rb") as f:
-            return tomllib.load(f)
+            raw = f.read()
     except FileNotFoundError:
         raise ConfigError(f"config = {str(path)!r} is invalid: no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config = {str(path)!r} is invalid: a folder, not a TOML file") from None
+    except OSError as e:
+        raise ConfigError(f"config = {str(path)!r} is invalid: cannot read it ({e.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {raw[e.start]:#04x} at offset {e.start})") from None
+    # A cheap bound before the recursive parser: brackets and braces opened.
+    if max(text.count("["), text.count("{")) > MAX_NESTING and _bracket_depth(text) > MAX_NESTING:
+        raise ConfigError(f"{path}: nested more than {MAX_NESTING} levels deep")
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested more than {MAX_NESTING} levels deep") from None
+    if _nesting(data) > MAX_NESTING:
+        raise ConfigError(f"{path}: nested more than {MAX_NESTING} levels deep")
+    if expect and not any(k in data for k in expect):
+        tables = " or ".join(f"[{k}]" for k in expect)
+        what = "empty" if not data else f"has no {tables} table (it has {', '.join(sorted(data))})"
+        raise ConfigError(f"{path}: the config is {what}: expected a {tables} table")
+    return data
+
+
+def _bracket_depth(text: str) -> int:
+    """The deepest nesting of [ and { outside strings and comments (an upper
+    bound: the parser decides what they mean)."""
+    depth = top = 0
+    quote = None
+    comment = False
+    for c in text:
+        if comment:
+            comment = c != "\n"
+        elif quote:
+            quote = None if c == quote else quote
+        elif c in "\"'":
+            quote = c
+        elif c == "#":
+            comment = True
+        elif c in "[{":
+            depth += 1
+            top = max(top, depth)
+        elif c in "]}":
+            depth = max(depth - 1, 0)
+    return top
 
 
 def table(where: str, x: object, allowed: tuple[str, ...], what: str = "a known key") -> dict[str, Any]:
@@ -364,7 +424,7 @@ class RunConfig:
     @staticmethod
     def from_toml(path: str | Path) -> RunConfig:
         """Read and validate a run config file."""
-        return prefixed_file(path, lambda: RunConfig.from_dict(load_toml(path)))
+        return prefixed_file(path, lambda: RunConfig.from_dict(load_toml(path, ("run", "world"))))
 
     @staticmethod
     def from_toml_text(text: str) -> RunConfig:
@@ -457,7 +517,9 @@ class SweepConfig:
         # Keys other than experiment/out/mutation are checked against the experiment's parameters.
         sweep = dict(sweep)
         experiments = EXPERIMENTS
-        name = v.choice("sweep.experiment", sweep.pop("experiment", None), experiments)
+        if "experiment" not in sweep:
+            raise ConfigError(f"sweep.experiment is missing: expected one of {', '.join(experiments)}")
+        name = v.choice("sweep.experiment", sweep.pop("experiment"), experiments)
         fn = experiments[name]
         params = {p.name: p.default for p in inspect.signature(fn).parameters.values()
                   if p.name not in ("world", "progress", "mutation")}
@@ -486,7 +548,7 @@ class SweepConfig:
     @staticmethod
     def from_toml(path: str | Path) -> SweepConfig:
         """Read and validate a sweep config file."""
-        return prefixed_file(path, lambda: SweepConfig.from_dict(load_toml(path)))
+        return prefixed_file(path, lambda: SweepConfig.from_dict(load_toml(path, ("sweep",))))
 
     def run(self, progress: Any = False) -> Any:
         """Run the experiment; values are range-checked (naming the key) before

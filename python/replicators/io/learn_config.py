@@ -176,7 +176,7 @@ class LearnConfig:
     @staticmethod
     def from_toml(path: str | Path) -> LearnConfig:
         """Read and validate a learn config file."""
-        return prefixed_file(path, lambda: LearnConfig.from_dict(load_toml(path)))
+        return prefixed_file(path, lambda: LearnConfig.from_dict(load_toml(path, ("learn", "world"))))
 
     @staticmethod
     def from_toml_text(text: str) -> LearnConfig:

@@ -93,7 +93,10 @@ def read_table(path: str | os.PathLike[str]) -> pl.DataFrame:
     >>> read_table(p)["x"].to_list()
     [1]
     """
-    frame = pl.read_parquet(path)
+    try:
+        frame = pl.read_parquet(path)
+    except (pl.exceptions.PolarsError, OSError) as e:
+        raise ConfigError(f"path = {str(path)!r} is invalid: not a readable Parquet table ({_first_line(e)})") from None
     schema = read_provenance(path).get("schema", 1)
     if not isinstance(schema, int) or schema > SCHEMA:
         raise ConfigError(
@@ -144,10 +147,23 @@ def read_provenance(path: str | os.PathLike[str]) -> dict[str, Any]:
     >>> read_provenance(p)["config"]
     {'a': 1}
     """
-    meta = pl.read_parquet_metadata(path)
+    try:
+        meta = pl.read_parquet_metadata(path)
+    except (pl.exceptions.PolarsError, OSError) as e:
+        raise ConfigError(f"path = {str(path)!r} is invalid: not a readable Parquet table ({_first_line(e)})") from None
     if _KEY not in meta:
         return {}
-    return json.loads(meta[_KEY])
+    try:
+        provenance = json.loads(meta[_KEY])
+    except ValueError:
+        provenance = None
+    if not isinstance(provenance, dict):
+        raise ConfigError(f"path = {str(path)!r} is invalid: its replicators metadata is not a JSON object")
+    return provenance
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]
 
 
 def read_snapshots(path: str | os.PathLike[str]) -> dict[int, np.ndarray]:
@@ -169,7 +185,7 @@ def read_snapshots(path: str | os.PathLike[str]) -> dict[int, np.ndarray]:
     >>> sorted(snaps), all(np.array_equal(snaps[g], res.snapshots[g]) for g in snaps)
     ([0, 2], True)
     """
-    frame = pl.read_parquet(path)
+    frame = read_table(path)
     missing = [c for c in ("generation", "agent") if c not in frame.columns]
     if missing:
         raise ConfigError(f"path = {str(path)!r} is invalid: not a snapshots table (no column {missing[0]!r})")

@@ -91,7 +91,7 @@ def _world(world: object) -> NicheWorld:
 def _initial(world: NicheWorld, learners: int, initial: Any) -> list[float] | None:
     if initial is None:
         return None
-    arr = np.asarray(initial, dtype=float)
+    arr = v.array("initial", initial)
     width = world.genome_width
     if arr.shape not in ((width,), (learners, width)):
         raise ConfigError(f"initial has shape {arr.shape}: expected ({width},) or ({learners}, {width})")
@@ -309,7 +309,7 @@ def _value(world: NicheWorld, value: Any) -> list[float] | None:
     if value is None:
         return None
     width = max(n.max_steps for n in world.niches)
-    arr = np.asarray(value, dtype=float)
+    arr = v.array("value", value)
     if arr.shape != (len(world.niches), width):
         raise ConfigError(f"value has shape {arr.shape}: expected ({len(world.niches)}, {width}) (niches, longest episode)")
     if not np.all(np.isfinite(arr)):

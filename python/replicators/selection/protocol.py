@@ -77,7 +77,7 @@ class Run:
             raise invalid("snapshots", late, f"generations in [0, {self.generations}]")
         flat = None
         if initial is not None:
-            arr = np.asarray(initial, dtype=float)
+            arr = v.array("initial", initial)
             if arr.shape not in ((width,), (self.population, width)):
                 raise ConfigError(f"initial has shape {arr.shape}: expected ({width},) or ({self.population}, {width})")
             if not np.all(np.isfinite(arr)):

@@ -1,6 +1,8 @@
 //! Results as named columns: what every world's measurements are written
 //! into, and what the bindings turn into numpy arrays (then polars).
 
+use std::collections::HashMap;
+
 /// A column of a table.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Column {
@@ -12,14 +14,18 @@ pub enum Column {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Table {
     pub columns: Vec<(String, Column)>,
+    /// Column name -> position: a world with 40,000 actions has as many
+    /// columns per row, and a linear search per value made rows quadratic.
+    index: HashMap<String, usize>,
 }
 
 impl Table {
     fn slot(&mut self, name: &str, make: fn() -> Column) -> &mut Column {
-        let i = match self.columns.iter().position(|(n, _)| n == name) {
-            Some(i) => i,
+        let i = match self.index.get(name) {
+            Some(&i) => i,
             None => {
                 self.columns.push((name.to_string(), make()));
+                self.index.insert(name.to_string(), self.columns.len() - 1);
                 self.columns.len() - 1
             }
         };
@@ -47,7 +53,7 @@ impl Table {
     }
 
     pub fn get(&self, name: &str) -> Option<&Column> {
-        self.columns.iter().find(|(n, _)| n == name).map(|(_, c)| c)
+        self.index.get(name).map(|&i| &self.columns[i].1)
     }
 
     pub fn floats(&self, name: &str) -> Option<&[f64]> {

@@ -133,7 +133,7 @@ def evaluate(world: NicheWorld, policy: Any, niche: str | int, *, skill: float |
                 f"policy[{name!r}]", p
             )
         policy = probs
-    arr = np.asarray(policy, dtype=float).ravel()
+    arr = v.array("policy", policy).ravel()
     if arr.shape == (world.genome_width,) and skill is None and len(world.actions) != world.genome_width:
         out = _core.niche_evaluate_genome(tables, k, arr.tolist())
     elif arr.shape == (len(world.actions),):
@@ -258,10 +258,11 @@ def expected_gradient(
     >>> e.gradient.shape, bool(e.gradient[0, 2] > 0)  # more flattering pays more under sum
     ((4, 5), True)
     """
-    arr = np.asarray(genome, dtype=float)
-    if arr.shape != (world.genome_width,):
-        raise ConfigError(f"genome has shape {arr.shape}: expected ({world.genome_width},)")
-    b = np.broadcast_to(np.asarray(baseline, dtype=float), (len(world.niches),))
+    arr = v.array("genome", genome, (world.genome_width,))
+    b = v.array("baseline", baseline)
+    if b.ndim > 1 or b.size not in (1, len(world.niches)):
+        raise ConfigError(f"baseline has shape {b.shape}: expected a number or one per niche ({len(world.niches)},)")
+    b = np.broadcast_to(b.ravel() if b.ndim else b, (len(world.niches),))
     out = _core.learn_exact(
         world._tables(), arr.tolist(), episodes=int(v.law("episodes", "episodes", episodes)),
         aggregation=v.choice("aggregation", aggregation, _core.names("learn.aggregation")),
@@ -305,13 +306,9 @@ def expected_decomposition(
     >>> bool(np.abs(ev).max() < 1e-12)
     True
     """
-    arr = np.asarray(genome, dtype=float)
-    if arr.shape != (world.genome_width,):
-        raise ConfigError(f"genome has shape {arr.shape}: expected ({world.genome_width},)")
+    arr = v.array("genome", genome, (world.genome_width,))
     width = max(n.max_steps for n in world.niches)
-    table = np.asarray(value, dtype=float)
-    if table.shape != (len(world.niches), width):
-        raise ConfigError(f"value has shape {table.shape}: expected ({len(world.niches)}, {width})")
+    table = v.array("value", value, (len(world.niches), width))
     r, vv = _core.learn_exact_decomposition(
         world._tables(), arr.tolist(), table.ravel().tolist(), episodes=int(v.law("episodes", "episodes", episodes)),
         aggregation=v.choice("aggregation", aggregation, ("sum", "constant")),
@@ -345,9 +342,7 @@ def best_of_n(world: NicheWorld, genome: Any, n: Any) -> pl.DataFrame:
     """
     import math
 
-    arr = np.asarray(genome, dtype=float)
-    if arr.shape != (world.genome_width,):
-        raise ConfigError(f"genome has shape {arr.shape}: expected ({world.genome_width},)")
+    arr = v.array("genome", genome, (world.genome_width,))
     ns = [v.integer("n", x, 1) for x in np.atleast_1d(n).tolist()]
     total = sum(x.demand for x in world.niches)
     tables = world._tables()
@@ -381,7 +376,8 @@ def trajectory_kl(world: NicheWorld, genome: Any, reference: Any) -> float:
     >>> trajectory_kl(w, w.genome(), w.genome())
     0.0
     """
-    g, ref = np.asarray(genome, dtype=float), np.asarray(reference, dtype=float)
+    g = v.array("genome", genome, (world.genome_width,))
+    ref = v.array("reference", reference, (world.genome_width,))
     k, a = len(world.niches), len(world.actions)
     total = sum(x.demand for x in world.niches)
 
@@ -436,11 +432,11 @@ def ideal_free(demand: Any, shortlist: int, values: Any = None) -> np.ndarray:
     >>> bool(np.abs(ideal_free([0.4, 0.3, 0.2, 0.1], shortlist=60) - [0.4, 0.3, 0.2, 0.1]).max() < 1e-3)
     True
     """
-    d = np.asarray(demand, dtype=float)
+    d = v.array("demand", demand, finite=False)
     if d.ndim != 1 or d.size == 0 or not np.all(np.isfinite(d)) or np.any(d < 0) or d.sum() <= 0:
         raise ConfigError(f"demand = {demand!r} is invalid: expected non-negative numbers with a positive sum")
     m = v.integer("shortlist", shortlist, 1)
-    val = np.ones_like(d) if values is None else np.asarray(values, dtype=float)
+    val = np.ones_like(d) if values is None else v.array("values", values, finite=False)
     if val.shape != d.shape or not np.all(np.isfinite(val)) or np.any(val < 0):
         raise ConfigError(f"values = {values!r} is invalid: expected one non-negative number per niche")
     w = d / d.sum() * val

@@ -109,7 +109,7 @@ def of_genomes(world: NicheWorld, genomes: Any, specialist_threshold: float = 0.
     >>> of_genomes(w, g[None, :])["persona"].to_list()
     ['niche0:helper']
     """
-    g = np.ascontiguousarray(np.asarray(genomes, dtype=float))
+    g = np.ascontiguousarray(v.array("genomes", genomes))
     if g.ndim != 2:
         raise ConfigError(f"genomes has shape {g.shape}: expected (agents, {world.genome_width})")
     t = _core.niche_traits(world._tables(), g, v.probability("specialist_threshold", specialist_threshold))

@@ -41,6 +41,7 @@ from __future__ import annotations
 import json
 import math
 import tomllib
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -62,6 +63,13 @@ FITNESS: tuple[str, ...] = tuple(_core.names("niche.fitness"))
 OVERRIDABLE = ("proxy", "gold", "fail_proxy", "fail_gold", "follow_up")
 #: World-specific options of ``evolve`` (see ``NicheWorld._evolve``).
 OPTIONS = ("initial", "initial_spread", "entropy_bonus", "specialist_threshold")
+
+
+def _outcome(n: Niche, a: Action) -> dict[str, float]:
+    """Action ``a``'s numbers in niche ``n``, overrides applied."""
+    values = {f: getattr(a, f) for f in OVERRIDABLE}
+    values.update(n.overrides.get(a.name, {}))
+    return values
 
 
 def _name(field_: str, x: object) -> str:
@@ -263,16 +271,16 @@ class NicheWorld:
                 if not isinstance(x, kind):
                     raise ConfigError(f"{f} contains {x!r}: expected {kind.__name__}(...)")
             names = [x.name for x in items]
-            dup = {n for n in names if names.count(n) > 1}
+            dup = {n for n, c in Counter(names).items() if c > 1}
             if dup:
                 raise ConfigError(f"{f} has duplicate names {sorted(dup)}: expected unique names")
             object.__setattr__(self, f, items)
-        known = self.action_names
+        known = set(self.action_names)
         for n in self.niches:
             for a in n.overrides:
                 if a not in known:
                     raise UnknownNameError(
-                        f"niches[{n.name!r}].overrides = {a!r} is not a known action: expected one of {', '.join(known)}"
+                        f"niches[{n.name!r}].overrides = {a!r} is not a known action: expected one of {', '.join(self.action_names)}"
                     )
         knobs = ("capacity", "tradeoff", "requests_per_agent", "max_reroutes", "time_budget", "shortlist",
                  "decline_steps")
@@ -410,9 +418,7 @@ class NicheWorld:
         """
         n = self.niches[self.niche_index(niche)]
         a = self.actions[self.action_names.index(v.choice("action", action, self.action_names))]
-        values = {f: getattr(a, f) for f in OVERRIDABLE}
-        values.update(n.overrides.get(a.name, {}))
-        return values
+        return _outcome(n, a)
 
     def genome(self, action_logits: Any = None, skill_logits: Any = None) -> np.ndarray:
         """A genome row from logits: ``action_logits`` of shape (K, A) or (A,)
@@ -424,12 +430,12 @@ class NicheWorld:
         (24,)
         """
         k, a = len(self.niches), len(self.actions)
-        acts = np.zeros((k, a)) if action_logits is None else np.asarray(action_logits, dtype=float)
+        acts = np.zeros((k, a)) if action_logits is None else v.array("action_logits", action_logits)
         if acts.shape == (a,):
             acts = np.tile(acts, (k, 1))
         if acts.shape != (k, a):
             raise ConfigError(f"action_logits has shape {acts.shape}: expected ({k}, {a}) or ({a},)")
-        skills = np.zeros(k) if skill_logits is None else np.asarray(skill_logits, dtype=float)
+        skills = np.zeros(k) if skill_logits is None else v.array("skill_logits", skill_logits)
         if skills.shape != (k,):
             raise ConfigError(f"skill_logits has shape {skills.shape}: expected ({k},)")
         g = np.concatenate([acts.ravel(), skills])
@@ -439,7 +445,7 @@ class NicheWorld:
 
     def _tables(self) -> dict[str, Any]:
         """The flat tables the core takes."""
-        rows = [self.outcome(k, a.name) for k in range(len(self.niches)) for a in self.actions]
+        rows = [_outcome(n, a) for n in self.niches for a in self.actions]
         return {
             "demand": [n.demand for n in self.niches],
             "patience": [n.patience for n in self.niches],

@@ -40,7 +40,9 @@ pub struct Fixation {
 /// Exact fixation probability and times for the process in `setup`.
 pub fn exact(setup: &Setup, control: Option<&Control>) -> Result<Fixation> {
     if setup.process.is_birth_death() {
-        Ok(birth_death(&setup.birth_death_rates()?))
+        let quiet = Control::new();
+        let control = control.unwrap_or(&quiet);
+        birth_death_controlled(&setup.birth_death_rates_controlled(control)?, control)
     } else {
         wright_fisher(setup, control)
     }
@@ -48,11 +50,19 @@ pub fn exact(setup: &Setup, control: Option<&Control>) -> Result<Fixation> {
 
 /// Fixation of a birth-death chain from state 1.
 pub fn birth_death(chain: &BirthDeath) -> Fixation {
+    birth_death_controlled(chain, &Control::new()).expect("never cancelled")
+}
+
+/// `birth_death`, looking at `control` every 2^16 states.
+pub fn birth_death_controlled(chain: &BirthDeath, control: &Control) -> Result<Fixation> {
     let n = chain.population() as usize;
     // cum[k] = ln prod_{j<=k} gamma_j; ln_s[k] = ln sum_{i<=k} exp(cum[i]).
     let mut cum = vec![0.0; n];
     let mut ln_s = vec![0.0; n];
     for k in 1..n {
+        if k % (1 << 16) == 0 {
+            control.checkpoint()?;
+        }
         cum[k] = cum[k - 1] + chain.ln_gamma(k);
         ln_s[k] = log_add(ln_s[k - 1], cum[k]);
     }
@@ -63,17 +73,20 @@ pub fn birth_death(chain: &BirthDeath) -> Fixation {
     let (mut ln_a_unc, mut ln_a_cond) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
     let (mut ln_t_unc, mut ln_t_cond) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
     for k in 1..n {
+        if k % (1 << 16) == 0 {
+            control.checkpoint()?;
+        }
         let g = if k > 1 { chain.ln_gamma(k) } else { 0.0 };
         ln_a_unc = log_add(ln_a_unc + g, -chain.ln_up[k]);
         ln_a_cond = log_add(ln_a_cond + g, ln_phi(k) - chain.ln_up[k]);
         ln_t_unc = log_add(ln_t_unc, ln_a_unc);
         ln_t_cond = log_add(ln_t_cond, ln_a_cond);
     }
-    Fixation {
+    Ok(Fixation {
         probability: ln_rho.exp(),
         absorption_time: (ln_phi(1) + ln_t_unc).exp(),
         fixation_time: ln_t_cond.exp(),
-    }
+    })
 }
 
 /// ln of the binomial coefficients C(n, j), j = 0..=n.

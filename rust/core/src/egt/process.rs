@@ -34,6 +34,7 @@
 
 use super::game::Pair;
 use super::logspace::{ln_count, log_add, softplus};
+use crate::control::Control;
 use crate::error::{Error, Result};
 
 /// The largest population of the two-strategy chains.
@@ -140,11 +141,20 @@ impl Setup {
     /// ln T+_k and ln T-_k of a birth-death process, for k = 0..=N (the
     /// absorbing ends have -inf).
     pub fn birth_death_rates(&self) -> Result<BirthDeath> {
+        self.birth_death_rates_controlled(&Control::new())
+    }
+
+    /// `birth_death_rates`, looking at `control` every 2^16 states (N may
+    /// be 10^7: a fraction of a second per pass).
+    pub fn birth_death_rates_controlled(&self, control: &Control) -> Result<BirthDeath> {
         let n = self.population;
         let nf = n as f64;
         let mut ln_up = vec![f64::NEG_INFINITY; n as usize + 1];
         let mut ln_down = vec![f64::NEG_INFINITY; n as usize + 1];
         for k in 1..n {
+            if k % (1 << 16) == 0 {
+                control.checkpoint()?;
+            }
             let kf = k as f64;
             let (up, down) = match self.process {
                 Process::MoranBirthDeath => {
