@@ -140,6 +140,9 @@ def integer(field: str, x: object, low: int, high: int | None = None) -> int:
     if v < low or (high is not None and v > high):
         rng = f"in [{low}, {high}]" if high is not None else f">= {low}"
         raise invalid(field, x, f"an integer {rng}")
+    if high is None and v > 2**64 - 1:
+        # Whatever the core counts, it counts in 64 bits.
+        raise invalid(field, x, f"an integer >= {low} and at most 2^64 - 1")
     return v
 
 

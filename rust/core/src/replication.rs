@@ -15,7 +15,13 @@ use crate::selection::{Parents, Selection};
 
 pub const POPULATION: Field = Field::new("population", Law::at_least(2));
 pub const GENERATIONS: Field = Field::new("generations", Law::at_least(1));
-pub const INITIAL_SPREAD: Field = Field::new("initial_spread", Law::NonNegative);
+/// Bounded like `mutation.scale`: noise of 1e308 filled genomes with inf.
+pub const INITIAL_SPREAD: Field = Field::new("initial_spread", Law::AtMost(1e6));
+/// The largest initial gene: a world's scores sum genes times features, and
+/// genes near f64's limit would overflow them to inf and NaN (a Connect Four
+/// policy then has no move to play). Generations of mutation (scale <= 1e6)
+/// stay far below f64's limit from here.
+pub const MAX_GENE: f64 = 1e100;
 /// The law of each replication knob (`crate::law`); a world may bound the
 /// population further (its index types).
 pub const LAWS: &[Field] = &[POPULATION, GENERATIONS, INITIAL_SPREAD];
@@ -92,6 +98,9 @@ impl Replication {
         }
         GENERATIONS.check_integer(self.generations)?;
         INITIAL_SPREAD.check(self.initial_spread)?;
+        if let Some(x) = self.initial.iter().find(|x| !(x.abs() <= MAX_GENE)) {
+            return Err(Error::invalid("initial", x, format!("finite genes in [-{MAX_GENE:e}, {MAX_GENE:e}]")));
+        }
         self.selection.validate()?;
         self.mutation.validate()
     }

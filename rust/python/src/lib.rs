@@ -38,6 +38,10 @@ mod _core {
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        // Load NumPy's C API now, at import: loaded lazily by the first call
+        // that returns an array, a Ctrl-C arriving during that load made
+        // rust-numpy panic instead of raising KeyboardInterrupt.
+        let _ = numpy::PyArray1::<f64>::zeros(m.py(), 0, false);
         m.add("__version__", env!("CARGO_PKG_VERSION"))
     }
 }

@@ -180,7 +180,9 @@ class Position:
         >>> Position().perft(8, distinct=True)
         184275
         """
-        return int(_core.c4_perft(self.moves, v.integer("depth", depth, 0, 42), bool(distinct)))
+        if not isinstance(distinct, bool):
+            raise ConfigError(f"distinct = {distinct!r} is invalid: expected True or False")
+        return int(_core.c4_perft(self.moves, v.integer("depth", depth, 0, 42), distinct))
 
     def diagram(self) -> str:
         """The board, top row first: X first player, O second, . empty."""
