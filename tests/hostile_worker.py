@@ -35,7 +35,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import replicators as r
-from replicators import analytic, connect4, egt, experiments
+from replicators import analytic, charts, connect4, egt, experiments, personas
 from replicators.errors import ReplicatorsError
 
 OVERTIME = 1.5
@@ -177,6 +177,47 @@ def _gradient(genome: Any, **kw: Any) -> Any:
     return analytic.expected_gradient(r.NicheWorld.preset(), genome, **kw)
 
 
+_RESULT: list[Any] = []
+
+
+def _result() -> Any:
+    """A small NicheResult with snapshots, made once per worker."""
+    if not _RESULT:
+        _RESULT.append(r.evolve(r.NicheWorld.preset(), population=16, generations=2, fitness="rate",
+                                snapshots=[0, 2], seed=3))
+    return _RESULT[0]
+
+
+@entry("niche", "personas.of_genomes", {"genomes": [[0.0] * 24], "specialist_threshold": 0.5})
+def _of_genomes(**kw: Any) -> Any:
+    return personas.of_genomes(r.NicheWorld.preset(), **kw)
+
+
+@entry("niche", "personas.labels", {"generation": 2})
+def _labels(**kw: Any) -> Any:
+    return personas.labels(_result(), **kw)
+
+
+@entry("niche", "personas.shares", {"wide": False})
+def _shares(**kw: Any) -> Any:
+    return personas.shares(_result(), **kw)
+
+
+@entry("niche", "personas.coverage", {"min_share": 0.05})
+def _coverage(**kw: Any) -> Any:
+    return personas.coverage(_result(), **kw)
+
+
+@entry("niche", "personas.summary", {"min_share": 0.05})
+def _summary(**kw: Any) -> Any:
+    return personas.summary(_result(), **kw)
+
+
+@entry("niche", "personas.effective_number", {"values": [0.5, 0.5]})
+def _effective(**kw: Any) -> Any:
+    return personas.effective_number(**kw)
+
+
 # --- Connect Four ----------------------------------------------------------
 
 @entry("connect4", "perft", {"depth": 3, "moves": "", "distinct": False})
@@ -280,6 +321,12 @@ def _mutation_matrix(**kw: Any) -> Any:
     return egt.mutation_matrix(**kw)
 
 
+@entry("egt", "fixation_matrix", {"game": GAME, "population": 20, "intensity": 0.5, "process": "moran",
+                                  "fitness": "linear"})
+def _fixation_matrix(**kw: Any) -> Any:
+    return egt.fixation_matrix(**kw)
+
+
 # --- experiments, io and the CLI ------------------------------------------
 
 CHEAP = {"population": 16, "generations": 2, "seeds": 2, "learners": 2, "iterations": 2, "episodes": 8,
@@ -312,6 +359,35 @@ def _headline(**kw: Any) -> Any:
 
 
 _SWEEP: Any = None
+
+
+@entry("charts", "charts.summary_panel", {"metrics": ("gold_per_need",), "x": "pressure", "color": "fitness",
+                                         "columns": 2, "width": 240, "height": 160})
+def _summary_panel(**kw: Any) -> Any:
+    return charts.summary_panel(_SWEEP, **kw).to_dict()
+
+
+@entry("charts", "charts.trajectories", {"metrics": ("gold_per_need",), "by": None, "where": None,
+                                        "x": "generation", "width": 480, "height": 140})
+def _trajectories(**kw: Any) -> Any:
+    return charts.trajectories(_SWEEP, **kw).to_dict()
+
+
+@entry("charts", "charts.persona_shares", {"where": None, "facet": None, "min_share": 0.02, "width": 480,
+                                          "height": 200})
+def _persona_chart(**kw: Any) -> Any:
+    return charts.persona_shares(_SWEEP, **kw).to_dict()
+
+
+@entry("charts", "charts.gold_vs_kl", {"by": None, "width": 300, "height": 220})
+def _gold_vs_kl(**kw: Any) -> Any:
+    return charts.gold_vs_kl(_SWEEP, **kw).to_dict()
+
+
+@entry("charts", "charts.phase_heatmap", {"metric": "gold_per_need", "x": "pressure", "y": "fitness", "facet": None,
+                                         "width": 220, "height": 200, "diverging": None})
+def _heatmap(**kw: Any) -> Any:
+    return charts.phase_heatmap(_SWEEP, **kw).to_dict()
 
 
 @entry("io", "RunConfig.from_dict", {"population": 16, "generations": 2, "fitness": "rate", "seed": 0,
@@ -349,6 +425,26 @@ def _read_table(content: Any) -> Any:
     return read_table(path)
 
 
+@entry("io", "read_provenance", {"content": b"PAR1"})
+def _read_provenance(content: Any) -> Any:
+    from replicators.io import read_provenance
+
+    path = Path(tempfile.mkdtemp()) / "t.parquet"
+    path.write_bytes(content if isinstance(content, bytes) else str(content).encode())
+    return read_provenance(path)
+
+
+@entry("io", "write_table", {"name": "t.parquet", "config": {"a": 1}, "seed": 0})
+def _write_table(name: Any, config: Any, seed: Any) -> Any:
+    import polars as pl
+
+    from replicators.io import read_table, write_table
+
+    folder = Path(tempfile.mkdtemp())
+    write_table(pl.DataFrame({"x": [1.0]}), folder / str(name), config=config, seed=seed)
+    return read_table(folder / str(name))
+
+
 def _main(argv: list[str]) -> None:
     """The ``replicators`` command in-process: exit status 0, or 2 with one
     ``replicators: ...`` line (argparse's usage errors are 2 as well)."""
@@ -383,6 +479,12 @@ _cli_entry("learn", "learn", {"learners": "2", "iterations": "2", "episodes": "8
            ("--no-report",))
 _cli_entry("sweep", "sweep", {"experiment": '"sum_vs_rate"', "population": "16", "generations": "2", "seeds": "2",
                               "pressures": "[1.0]"}, ("--no-png",))
+
+
+@entry("io", "cli demo --egt", {"runs": "1000", "seed": "0"})
+def _cli_demo(runs: Any, seed: Any) -> None:
+    folder = Path(tempfile.mkdtemp())
+    _main(["demo", "--egt", "--no-charts", "--runs", str(runs), "--seed", str(seed), "--out", str(folder / "egt")])
 
 
 @entry("io", "cli report", {"history": b"PAR1", "config": "[run]"})
@@ -423,8 +525,8 @@ def _hostile_calls(fn: Callable[..., Any], defaults: dict[str, Any]) -> st.Searc
 
 def run_group(group: str, examples: int) -> dict[str, Any]:
     global _SWEEP
-    if group == "experiments":
-        _SWEEP = experiments.sum_vs_rate(pressures=(1.0,), population=16, generations=2, seeds=2)
+    if group in ("experiments", "charts"):
+        _SWEEP = experiments.sum_vs_rate(pressures=(0.0, 1.0), population=16, generations=2, seeds=2)
     cases = {"n": 0}
     outcomes = {"returned": 0, "refused": 0, "interrupted": 0, "failed": 0}
     counts: dict[str, int] = {}

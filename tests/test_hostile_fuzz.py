@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).parent
-GROUPS = ("niche", "connect4", "egt", "experiments", "io")
+GROUPS = ("niche", "connect4", "egt", "experiments", "charts", "io")
 #: Hypothesis examples per entry point.
 EXAMPLES = 40
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
 
-from ..errors import ConfigError
+from .. import _validate as v
+from ..errors import ConfigError, invalid
 
 
 def runs_frame(data: Any) -> pl.DataFrame:
@@ -61,3 +65,45 @@ def inline(frame: pl.DataFrame) -> Any:
     floats = [c for c, t in frame.schema.items() if t.is_float()]
     clean = frame.with_columns(pl.col(floats).fill_nan(None)) if floats else frame
     return alt.Data(values=clean.to_dicts())
+
+
+#: Arguments every chart names the same way, and what they must be.
+_SIZES = ("width", "height")
+_COLUMN = ("x", "y", "color", "facet", "metric")
+_COLUMNS = ("metrics", "by", "measures")
+
+
+def checked(chart: Callable[..., Any]) -> Callable[..., Any]:
+    """Validate a chart's common arguments by name before drawing: sizes in
+    [1, 10000] pixels, ``columns`` in [1, 100], ``min_share`` a
+    probability, column names as strings, ``where`` a mapping; a column the
+    data does not have becomes a ``ConfigError`` naming the chart."""
+    sig = inspect.signature(chart)
+
+    @functools.wraps(chart)
+    def draw(*args: Any, **kwargs: Any) -> Any:
+        bound = sig.bind(*args, **kwargs)
+        for name, x in bound.arguments.items():
+            if name in _SIZES:
+                if v.at_least(name, x, 1.0) > 10_000:
+                    raise invalid(name, x, "a size in [1, 10000] pixels")
+            elif name == "columns":
+                v.integer(name, x, 1, 100)
+            elif name == "min_share":
+                v.probability(name, x)
+            elif name in _COLUMN and x is not None and not isinstance(x, str):
+                raise invalid(name, x, "a column name")
+            elif name in _COLUMNS and x is not None and (
+                    isinstance(x, str) or not isinstance(x, Sequence) or not all(isinstance(c, str) for c in x)):
+                raise invalid(name, x, "a list of column names")
+            elif name == "where" and x is not None and not isinstance(x, Mapping):
+                raise invalid(name, x, "a mapping of column to value")
+            elif name == "diverging" and x is not None and not isinstance(x, bool):
+                raise invalid(name, x, "True, False or None")
+        try:
+            return chart(*bound.args, **bound.kwargs)
+        except pl.exceptions.ColumnNotFoundError as e:
+            first = (str(e).strip().splitlines() or [""])[0]
+            raise ConfigError(f"{chart.__name__}: a column named in its arguments is not in the data ({first})") from None
+
+    return draw

@@ -23,12 +23,13 @@ from typing import Any
 
 import polars as pl
 
-from ._data import inline, require
+from ._data import checked, inline, require
 from .phase import phase_heatmap
 
 __all__ = ["ideal_free", "persona_phases"]
 
 
+@checked
 def ideal_free(table: pl.DataFrame, *, width: int = 260, height: int = 180) -> Any:
     """Measured shares (points and interval bars) and predicted shares
     (ticks) per niche against the case (``choice m=...``, ``uniform``), one
@@ -59,6 +60,7 @@ def ideal_free(table: pl.DataFrame, *, width: int = 260, height: int = 180) -> A
     )
 
 
+@checked
 def persona_phases(data: Any, metric: str = "effective_personas", **kwargs: Any) -> Any:
     """``metric`` (default effective personas) over shortlist x tradeoff, one
     heatmap per regime; ``data``: ``persona_phases``' result or its cells.

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ._data import checked
 from .summary import summary_panel
 
 __all__ = ["MEASURES", "pressure_chart"]
@@ -25,6 +26,7 @@ __all__ = ["MEASURES", "pressure_chart"]
 MEASURES = ("game_length", "immediate_win_rate")
 
 
+@checked
 def pressure_chart(data: Any, measures: Sequence[str] = MEASURES, *, width: int = 260, height: int = 200) -> Any:
     """Each measure against knockout pressure, per fitness mode (a
     ``connect4_pressure`` sweep or its ``cells`` table)."""

@@ -19,11 +19,12 @@ import polars as pl
 
 from ..errors import ConfigError
 from . import style
-from ._data import dims_of, inline, require, runs_frame, series_label
+from ._data import checked, dims_of, inline, require, runs_frame, series_label
 
 __all__ = ["trajectories"]
 
 
+@checked
 def trajectories(
     data: Any,
     metrics: Sequence[str] = ("gold_per_need", "episode_length", "farming_share"),

@@ -17,11 +17,12 @@ from typing import Any
 import polars as pl
 
 from . import style
-from ._data import dims_of, inline, require, runs_frame, series_label
+from ._data import checked, dims_of, inline, require, runs_frame, series_label
 
 __all__ = ["gold_vs_kl"]
 
 
+@checked
 def gold_vs_kl(
     data: Any,
     *,

@@ -18,11 +18,12 @@ import polars as pl
 
 from ..errors import ConfigError
 from . import style
-from ._data import inline, require
+from ._data import checked, inline, require
 
 __all__ = ["persona_shares"]
 
 
+@checked
 def persona_shares(
     data: Any,
     *,

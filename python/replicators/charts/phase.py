@@ -18,11 +18,12 @@ from typing import Any
 import polars as pl
 
 from . import style
-from ._data import cells_frame, inline, require
+from ._data import checked, cells_frame, inline, require
 
 __all__ = ["phase_heatmap"]
 
 
+@checked
 def phase_heatmap(
     data: Any,
     metric: str = "gold_per_need",

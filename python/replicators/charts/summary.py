@@ -20,11 +20,12 @@ import polars as pl
 
 from . import style
 from ..errors import ConfigError
-from ._data import cells_frame, inline, require
+from ._data import checked, cells_frame, inline, require
 
 __all__ = ["summary_panel"]
 
 
+@checked
 def summary_panel(
     data: Any,
     metrics: Sequence[str] = ("gold_per_need", "episode_length", "farming_share", "effective_personas"),

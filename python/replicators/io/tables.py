@@ -67,6 +67,8 @@ def write_table(
         Further JSON-serialisable provenance (e.g. ``experiment="sum_vs_rate"``).
     """
     path = Path(path)
+    if path.is_dir():
+        raise ConfigError(f"path = {str(path)!r} is invalid: expected a file name, found a folder")
     path.parent.mkdir(parents=True, exist_ok=True)
     provenance = {"version": _version(), "schema": SCHEMA, "config": config, "seed": seed, **extra}
     metadata = {_KEY: json.dumps(provenance, default=str, sort_keys=True)}

@@ -71,7 +71,7 @@ import polars as pl
 
 from ... import _core
 from ... import _validate as v
-from ...errors import ConfigError
+from ...errors import ConfigError, invalid
 
 if TYPE_CHECKING:
     from .result import NicheResult
@@ -172,6 +172,8 @@ def effective_number(values: Iterable[float]) -> float:
     >>> round(effective_number([0.9, 0.1]), 3)
     1.384
     """
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise invalid("values", values, "shares (non-negative numbers)")
     xs = [v.at_least("shares", x, 0.0) for x in values]
     total = sum(xs)
     if total <= 0:

@@ -73,6 +73,9 @@ impl Population<'_> {
         let per_run: Vec<Vec<u64>> = (0..plan.runs)
             .into_par_iter()
             .map(|r| {
+                // Per run as well as every 2^16 steps: a million short runs
+                // must stop as fast as one long one.
+                control.checkpoint()?;
                 let mut rng = rng::stream(plan.seed, &[domain::POPULATION, r]);
                 self.run(initial, plan, records, &mut rng, control)
             })

@@ -137,7 +137,12 @@ pub fn collect(play: &Play<'_>, rng: &mut Rng, batch: &mut Batch) {
     for (k, &n) in play.counts.iter().enumerate() {
         let (cum, skill, cap) = (&play.cumulative[k * a..(k + 1) * a], play.skill[k], play.rules.max_steps[k]);
         let shaping = &play.shaping[k * a..(k + 1) * a];
-        for _ in 0..n {
+        for j in 0..n {
+            // A cancelled run stops collecting (its batch is then discarded:
+            // `run::learn` returns Interrupted after the block).
+            if j % 1024 == 0 && play.control.is_cancelled() {
+                return;
+            }
             let mut solved = false;
             let mut episodes = 0;
             loop {

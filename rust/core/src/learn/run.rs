@@ -322,6 +322,8 @@ pub fn learn(world: &World, cfg: &Config, control: &Control) -> Result<Output> {
                 *record = ctx.iterate(learner, it, b * BLOCK + j, s);
             });
         }
+        // A cancel during the last block leaves partial batches: never recorded.
+        control.checkpoint()?;
         measure::record(&mut history, it, &records, world.a(), personas);
         control.advance(1);
     }
@@ -355,6 +357,7 @@ pub fn sample_gradients(world: &World, cfg: &Config, control: &Control) -> Resul
             s.policy = old;
         });
     }
+    control.checkpoint()?;
     Ok(out)
 }
 
