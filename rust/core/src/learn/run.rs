@@ -137,6 +137,9 @@ impl Context<'_> {
     fn iterate(&self, learner: &mut Learner, iteration: u64, index: usize, s: &mut Scratch) -> Record {
         let mut rng = rng::stream(self.cfg.seed, &[domain::LEARN, iteration, index as u64]);
         self.play(learner, &mut rng, s);
+        if self.control.is_cancelled() {
+            return Record::default(); // discarded: `learn` returns Interrupted
+        }
         let b = &s.batch;
         let mut record = Record { trajectories: b.trajectories() as u64, ..Record::default() };
         record.returns = s.adv.returns.iter().sum();
@@ -159,7 +162,7 @@ impl Context<'_> {
         let spec = genome::specialization(&learner.skill_weights);
         record.persona = persona::label(&s.policy.p, &learner.skill_weights, spec, &self.classes, &self.demand, 0.5);
         let old = std::mem::take(&mut s.policy);
-        record.update = update::update(self.cfg, &s.batch, &s.adv, &old, &mut learner.params, self.width, self.l_max, &mut rng, &mut s.update);
+        record.update = update::update(self.cfg, &s.batch, &s.adv, &old, &mut learner.params, self.width, self.l_max, &mut rng, &mut s.update, self.control);
         s.policy = old;
         if let Advantage::Reinforce { baseline_rate } = self.cfg.advantage {
             update_baseline(&s.batch, &s.adv.returns, baseline_rate, &mut learner.baseline);

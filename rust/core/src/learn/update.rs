@@ -9,6 +9,7 @@
 //! r = pi_new(a|k) / pi_old(a|k) depends only on (k, a): one table per
 //! minibatch.
 
+use crate::control::Control;
 use super::advantage::Advantages;
 use super::batch::Batch;
 use super::config::{Advantage, Aggregation, Algorithm, Config};
@@ -152,6 +153,7 @@ pub fn update(
     l_max: f64,
     rng: &mut Rng,
     s: &mut Scratch,
+    control: &Control,
 ) -> Stats {
     let a = old.a;
     let m = batch.trajectories();
@@ -165,7 +167,7 @@ pub fn update(
     };
     let gae = matches!(cfg.advantage, Advantage::Gae { .. });
     let mut updates = 0u64;
-    for _ in 0..epochs {
+    'epochs: for _ in 0..epochs {
         // A fresh order of trajectories each epoch (Fisher-Yates).
         for i in (1..m).rev() {
             let j = rng::below(rng, i as u64 + 1) as usize;
@@ -175,6 +177,11 @@ pub fn update(
             let (lo, hi) = (part * m / minibatches, (part + 1) * m / minibatches);
             if lo == hi {
                 continue;
+            }
+            // Minibatches of a big batch take a fraction of a second each; a
+            // cancelled run's update is discarded (`run::learn`).
+            if control.is_cancelled() {
+                break 'epochs;
             }
             let set = &s.order[lo..hi];
             // Before the first step the policy is the old one: ratio 1.
