@@ -72,6 +72,11 @@ def _with_bar(config: Any, total: int, label: str, enabled: bool, unit: str = "g
         return config.run(progress=bar.update)
 
 
+def _out_field(args: argparse.Namespace, table: str) -> str:
+    """What an error about the output folder names: the flag, or the config key."""
+    return "--out" if args.out else f"{table}.out"
+
+
 def _print_table(frame: Any) -> None:
     import polars as pl
 
@@ -166,7 +171,7 @@ def _run(parser: argparse.ArgumentParser) -> Runner:
         config = RunConfig.from_toml(args.config)
         out = Path(args.out or config.out)
         run_config(config, out, progress=not args.no_progress, report=not args.no_report,
-                   field="--out" if args.out else "run.out")
+                   field=_out_field(args, "run"))
         import polars as pl
 
         from .experiments.reports import last_generation
@@ -203,7 +208,7 @@ def _learn(parser: argparse.ArgumentParser) -> Runner:
 
         config = LearnConfig.from_toml(args.config)
         out = Path(args.out or config.out)
-        with output_folder(out, "--out" if args.out else "learn.out") as tmp:
+        with output_folder(out, _out_field(args, "learn")) as tmp:
             result = _with_bar(config, config.iterations, "learn", not args.no_progress, unit="it")
             meta, resolved = config.as_dict(), config.to_toml()
             tables = {"history": result.history, "genomes": _genome_rows(config.world, result.genomes)}
@@ -237,7 +242,7 @@ def _sweep(parser: argparse.ArgumentParser) -> Runner:
 
         config = SweepConfig.from_toml(args.config)
         out = Path(args.out or config.out or f"results/{config.experiment}")
-        with output_folder(out, "--out" if args.out else "sweep.out") as tmp:
+        with output_folder(out, _out_field(args, "sweep")) as tmp:
             result = config.run(progress=not args.no_progress)
             result.write(tmp)
             atomic_write_text(tmp / "sweep.toml", config.to_toml())

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "ReplicatorsError", "ConfigError", "UnknownNameError", "SimulationError", "invalid", "unknown", "from_core",
+    "first_line",
 ]
 
 
@@ -81,3 +82,9 @@ def from_core(kind: str, field: str, value: str, detail: str | list[str]) -> Rep
     if kind == "shape":
         return ConfigError(f"{field}: {detail}")
     return SimulationError(str(detail))
+
+
+def first_line(e: BaseException) -> str:
+    """The first line of an exception's message (a library's multi-line
+    error quoted inside one of ours), or its type's name."""
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]

@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 
 from .. import _validate as v
-from ..errors import ConfigError, invalid
+from ..errors import ConfigError, first_line, invalid
 
 
 def runs_frame(data: Any) -> pl.DataFrame:
@@ -103,7 +103,7 @@ def checked(chart: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return chart(*bound.args, **bound.kwargs)
         except pl.exceptions.ColumnNotFoundError as e:
-            first = (str(e).strip().splitlines() or [""])[0]
-            raise ConfigError(f"{chart.__name__}: a column named in its arguments is not in the data ({first})") from None
+            raise ConfigError(f"{chart.__name__}: a column named in its arguments is not in the data "
+                              f"({first_line(e)})") from None
 
     return draw

@@ -30,7 +30,7 @@ import numpy as np
 import polars as pl
 
 from .. import _core
-from ..errors import ConfigError
+from ..errors import ConfigError, first_line
 
 __all__ = ["write_table", "read_table", "read_provenance", "read_snapshots", "atomic_write_text", "upgrade", "SCHEMA"]
 
@@ -98,7 +98,7 @@ def read_table(path: str | os.PathLike[str]) -> pl.DataFrame:
     try:
         frame = pl.read_parquet(path)
     except (pl.exceptions.PolarsError, OSError) as e:
-        raise ConfigError(f"path = {str(path)!r} is invalid: not a readable Parquet table ({_first_line(e)})") from None
+        raise ConfigError(f"path = {str(path)!r} is invalid: not a readable Parquet table ({first_line(e)})") from None
     schema = read_provenance(path).get("schema", 1)
     if not isinstance(schema, int) or schema > SCHEMA:
         raise ConfigError(
@@ -152,7 +152,7 @@ def read_provenance(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
         meta = pl.read_parquet_metadata(path)
     except (pl.exceptions.PolarsError, OSError) as e:
-        raise ConfigError(f"path = {str(path)!r} is invalid: not a readable Parquet table ({_first_line(e)})") from None
+        raise ConfigError(f"path = {str(path)!r} is invalid: not a readable Parquet table ({first_line(e)})") from None
     if _KEY not in meta:
         return {}
     try:
@@ -162,10 +162,6 @@ def read_provenance(path: str | os.PathLike[str]) -> dict[str, Any]:
     if not isinstance(provenance, dict):
         raise ConfigError(f"path = {str(path)!r} is invalid: its replicators metadata is not a JSON object")
     return provenance
-
-
-def _first_line(e: BaseException) -> str:
-    return (str(e).strip().splitlines() or [type(e).__name__])[0]
 
 
 def read_snapshots(path: str | os.PathLike[str]) -> dict[int, np.ndarray]:
