@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("replicators.io.report",),
     ("replicators.worlds", "replicators.egt"),
     ("replicators.learn", "replicators.envs"),
+    ("replicators.sweeps",),
     ("replicators.charts",),
     ("replicators.experiments",),
     ("replicators.io.config",),

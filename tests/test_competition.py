@@ -263,7 +263,7 @@ def test_the_competition_experiments_run_end_to_end(tmp_path):
         competition_findings, ideal_free_findings, persona_phase_findings,
     )
     from replicators.experiments.reports import build_report
-    from replicators.experiments.runner import SweepResult
+    from replicators.sweeps import SweepResult
 
     res = competition(shortlists=(1, 4), choose_by=("gold", "proxy"), fitness=("sum",), time_budget=(None, 30),
                       population=80, generations=4, seeds=2)

@@ -12,7 +12,7 @@ from replicators.errors import ConfigError, UnknownNameError
 from replicators.experiments import goodhart, phase_diagram, sum_vs_rate, tradeoff
 from replicators.experiments.goodhart import curve
 from replicators.experiments.phase_diagram import divergence, engagement_world
-from replicators.experiments.runner import SweepResult, interval, sweep, t_quantile
+from replicators.sweeps import SweepResult, interval, sweep, t_quantile
 
 TINY = {"population": 80, "generations": 6, "seeds": 2}
 

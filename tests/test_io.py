@@ -70,7 +70,7 @@ def test_reading_snapshots_from_another_table_names_the_problem(tmp_path):
 def test_tables_written_before_the_renames_still_read(tmp_path):
     """A schema-1 sweep (no ``schema`` key: ``requests``, ``*_per_request``)
     reads in today's names, per-need values derived exactly per generation."""
-    from replicators.experiments.runner import SweepResult
+    from replicators.sweeps import SweepResult
     from replicators.io import SCHEMA
 
     res = r.evolve(r.NicheWorld.preset(), population=60, generations=3, fitness="sum", seed=5)

@@ -11,11 +11,19 @@ from replicators import _core
 
 STUB = ast.parse((Path(_core.__file__).parent / "_core.pyi").read_text())
 FUNCTIONS = {n.name: n for n in STUB.body if isinstance(n, ast.FunctionDef)}
+CLASSES = {n.name: n for n in STUB.body if isinstance(n, ast.ClassDef)}
 
 
-def test_the_stub_names_every_function_of_the_module_and_no_other():
+def test_the_stub_names_every_function_and_class_of_the_module_and_no_other():
     compiled = {name for name in dir(_core) if not name.startswith("__") and callable(getattr(_core, name))}
-    assert compiled == set(FUNCTIONS)
+    assert compiled == set(FUNCTIONS) | set(CLASSES)
+
+
+@pytest.mark.parametrize("name", sorted(CLASSES))
+def test_each_class_has_the_stub_methods(name):
+    methods = {n.name for n in CLASSES[name].body if isinstance(n, ast.FunctionDef) and n.name != "__init__"}
+    compiled = {m for m in dir(getattr(_core, name)) if not m.startswith("__")}
+    assert compiled == methods
 
 
 def _stub_parameters(node: ast.FunctionDef) -> list[tuple[str, str, bool]]:

@@ -230,6 +230,13 @@ def _learn(parser: argparse.ArgumentParser) -> Runner:
 def _sweep(parser: argparse.ArgumentParser) -> Runner:
     parser.add_argument("config", help="sweep config (TOML; see replicators.io.config)")
     parser.add_argument("--out", default=None, help="output folder (default: sweep.out, or results/<experiment>)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="runs in parallel on this machine (default: chosen from the population and the cores)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per run (default: chosen; on Ray, 1)")
+    parser.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
+                        help="run each run as a Ray task: on the cluster at ADDRESS, or a local one")
+    parser.add_argument("--restart", action="store_true",
+                        help="discard the finished runs kept in the output folder instead of resuming from them")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--no-png", action="store_true", help="report without PNG files")
 
@@ -237,17 +244,28 @@ def _sweep(parser: argparse.ArgumentParser) -> Runner:
         from .io.config import SweepConfig
         from .experiments.reports import build_report, control_once, headline_metrics
         from .io import atomic_write_text
+        from .io.folder import FINISHED, check_output_folder
 
         from .io import output_folder
 
         config = SweepConfig.from_toml(args.config)
+        if args.threads is not None:
+            config = SweepConfig(experiment=config.experiment, kwargs={**config.kwargs, "threads": args.threads},
+                                 out=config.out)
         out = Path(args.out or config.out or f"results/{config.experiment}")
-        with output_folder(out, _out_field(args, "sweep")) as tmp:
-            result = config.run(progress=not args.no_progress)
+        check_output_folder(out, _out_field(args, "sweep"))
+        backend = "local" if args.ray is None else "ray"
+        # Each finished run is kept in <out>/finished as it completes: run
+        # again after a kill or a Ctrl-C, the sweep does only what is missing.
+        result = config.run(progress=not args.no_progress, out=out, workers=args.workers, backend=backend,
+                            address=args.ray or None, resume=not args.restart)
+        with output_folder(out, _out_field(args, "sweep"), keep=(FINISHED,)) as tmp:
             result.write(tmp)
             atomic_write_text(tmp / "sweep.toml", config.to_toml())
             build_report(result).write(tmp, png=not args.no_png)
         _print_table(control_once(result.headline(headline_metrics(result))))
+        if getattr(result, "resumed", 0):
+            print(f"resumed: {result.resumed} of {result.per_run.height} runs were kept from an earlier sweep")
         print(f"wrote {out / 'index.html'}")
         return 0
 
@@ -264,7 +282,7 @@ def _report(parser: argparse.ArgumentParser) -> Runner:
 
         from .errors import ConfigError
         from .experiments.reports import build_report, run_report
-        from .experiments.runner import SweepResult
+        from .sweeps import SweepResult
         from .io import read_table
 
         folder = Path(args.results)

@@ -1,7 +1,7 @@
 """Ready experiments: the essay's claims as grids of seeded runs.
 
 Each experiment sweeps a grid x seeds with the shared runner
-(``replicators.experiments.runner``) and returns a ``SweepResult`` of tidy
+(``replicators.sweeps``) and returns a ``SweepResult`` of tidy
 polars tables: ``runs`` (one row per run x generation), ``per_run`` and
 ``cells`` (mean and 95% interval over seeds per grid cell). Every
 experiment takes size knobs (``population``, ``generations``, ``seeds``,
@@ -36,7 +36,7 @@ from . import (
     competition, connect4_pressure, goodhart, length_bias, loss_aggregation, overoptimization, phase_diagram, sum_vs_rate, tradeoff,
     value_head,
 )
-from .runner import Sizes, SweepResult, sweep
+from ..sweeps import Sizes, SweepResult, sweep
 
 #: Every ready experiment's function by name (``replicators sweep`` reads ``experiment`` from here).
 EXPERIMENTS = {m.run.__name__: m.run for m in (sum_vs_rate, phase_diagram, tradeoff, goodhart, connect4_pressure,

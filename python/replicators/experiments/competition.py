@@ -52,7 +52,7 @@ from ..selection import Mutation, Proportional
 from ..worlds.niche.analytic import ideal_free
 from ..worlds.niche.world import FITNESS, Action, Niche, NicheWorld
 from .niche_runs import base_world, measure, persona_table
-from .runner import Progress, Sizes, SweepResult, interval, levels, sweep
+from ..sweeps import Progress, Sizes, SweepResult, interval, levels, sweep
 
 __all__ = ["competition", "persona_phases", "ideal_free_check", "within", "specialist_world", "specialists",
            "SHORTLISTS", "REGIMES", "DEMANDS"]

@@ -16,7 +16,7 @@ import polars as pl
 from .. import charts
 from ..io.report import Report
 from .niche_runs import LABELS
-from .runner import SweepResult
+from ..sweeps import SweepResult
 
 __all__ = ["ideal_free_findings", "persona_phase_findings", "competition_findings", "competition_report",
            "persona_phases_report", "add_competition"]

@@ -5,7 +5,7 @@ The essay's second story (SPEC section 0): a bot selected on the moves (or
 the entropy) it gets to play, in a knockout where winning buys more games,
 dragged games out more as the pressure grew, and ranked "win in one move"
 barely above "lose now". This experiment makes that a sweep on the shared
-runner (``replicators.experiments.runner``): ``Knockout(pressure=p)`` for
+runner (``replicators.sweeps``): ``Knockout(pressure=p)`` for
 several p (the chance that even a winner's run ends after each game; at
 p = 0 a winner keeps playing, at p = 1 everybody plays one game) x fitness
 (``moves``, ``entropy``, ``wins``, ``win_rate``) x seeds. Every run starts
@@ -40,7 +40,7 @@ from .. import _validate as v
 from ..worlds.connect4.tournament import FITNESS, Knockout
 from ..selection import Mutation, Proportional
 from .._callable import callable_module
-from .runner import Progress, Sizes, SweepResult, levels, sweep
+from ..sweeps import Progress, Sizes, SweepResult, levels, sweep
 
 __all__ = ["connect4_pressure", "PRESSURES"]
 

@@ -29,7 +29,7 @@ from ..worlds.niche.world import FITNESS, NicheWorld
 from ..selection import Mutation, Proportional
 from .niche_runs import base_world, measure
 from .._callable import callable_module
-from .runner import Progress, Sizes, SweepResult, levels, sweep
+from ..sweeps import Progress, Sizes, SweepResult, levels, sweep
 
 __all__ = ["goodhart", "curve", "CAPACITIES"]
 

@@ -16,7 +16,7 @@ from .. import charts
 from ..charts.learners import overoptimization_chart
 from ..io.report import Report
 from .learner_runs import HEADLINE, LABELS
-from .runner import SweepResult
+from ..sweeps import SweepResult
 
 __all__ = [
     "loss_aggregation_report", "loss_aggregation_findings", "add_loss_aggregation", "length_bias_report", "length_bias_findings",

@@ -28,7 +28,7 @@ from .._callable import callable_module
 from ..learn import AGGREGATIONS, PPO
 from ..worlds.niche.world import NicheWorld
 from .learner_runs import ADVANTAGES, advantage, sizes
-from .runner import LEARN, Progress, SweepResult, levels, sweep
+from ..sweeps import LEARN, Progress, SweepResult, levels, sweep
 
 __all__ = ["length_bias"]
 

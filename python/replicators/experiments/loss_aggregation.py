@@ -31,7 +31,7 @@ from ..learn import AGGREGATIONS, PPO, RETURNS, TRAJECTORIES
 from ..worlds.niche.world import NicheWorld
 from .learner_runs import ADVANTAGES, advantage, sizes
 from .niche_runs import base_world
-from .runner import LEARN, Progress, SweepResult, levels, sweep
+from ..sweeps import LEARN, Progress, SweepResult, levels, sweep
 
 __all__ = ["loss_aggregation"]
 

@@ -45,7 +45,7 @@ from ..worlds.niche.analytic import best_of_n, evaluate, trajectory_kl
 from ..worlds.niche.world import NicheWorld
 from .learner_runs import sizes
 from .niche_runs import base_world
-from .runner import LEARN, Progress, SweepResult, interval, levels, sweep
+from ..sweeps import LEARN, Progress, SweepResult, interval, levels, sweep
 
 __all__ = ["overoptimization", "fit", "CAPACITIES", "PENALTIES"]
 

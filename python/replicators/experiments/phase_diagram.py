@@ -32,7 +32,7 @@ from ..worlds.niche.world import FITNESS, NicheWorld
 from ..selection import Mutation, Proportional
 from .niche_runs import base_world, measure
 from .._callable import callable_module
-from .runner import Progress, Sizes, SweepResult, interval, levels, sweep
+from ..sweeps import Progress, Sizes, SweepResult, interval, levels, sweep
 
 __all__ = ["phase_diagram", "divergence", "engagement_world"]
 

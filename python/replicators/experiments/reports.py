@@ -26,7 +26,7 @@ from . import competition_reports, learner_reports
 from .goodhart import curve
 from .niche_runs import HEADLINE, LABELS
 from .phase_diagram import divergence
-from .runner import SweepResult
+from ..sweeps import SweepResult
 
 __all__ = ["REPORTS", "build_report", "control_once", "headline_metrics", "last_generation", "run_report", "sum_vs_rate_findings"]
 

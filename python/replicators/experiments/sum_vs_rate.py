@@ -30,7 +30,7 @@ from ..worlds.niche.world import FITNESS, NicheWorld
 from ..selection import Mutation, Proportional
 from .niche_runs import COMPARED, base_world, measure, persona_table
 from .._callable import callable_module
-from .runner import Progress, Sizes, SweepResult, levels, sweep
+from ..sweeps import Progress, Sizes, SweepResult, levels, sweep
 
 __all__ = ["sum_vs_rate", "PRESSURES"]
 

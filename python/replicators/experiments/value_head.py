@@ -45,7 +45,7 @@ from ..worlds.niche.analytic import expected_decomposition
 from ..worlds.niche.world import NicheWorld
 from .learner_runs import sizes
 from .niche_runs import base_world
-from .runner import LEARN, Progress, SweepResult, levels, sweep
+from ..sweeps import LEARN, Progress, SweepResult, levels, sweep
 
 __all__ = ["value_head", "REWARDS", "LAMBDAS"]
 

@@ -550,12 +550,22 @@ class SweepConfig:
         """Read and validate a sweep config file."""
         return prefixed_file(path, lambda: SweepConfig.from_dict(load_toml(path, ("sweep",))))
 
-    def run(self, progress: Any = False) -> Any:
+    def run(self, progress: Any = False, *, out: str | Path | None = None, workers: int | None = None,
+            backend: str = "local", address: str | None = None, resume: bool = True) -> Any:
         """Run the experiment; values are range-checked (naming the key) before
-        the first run starts."""
+        the first run starts. ``workers``, ``backend`` and ``address``: where
+        its runs run (``replicators.sweeps``); ``out``: a results folder
+        that keeps each finished run, so that the same config run again
+        there resumes (``resume=False`` starts over)."""
+        from ..sweeps import execution
+
         fn = EXPERIMENTS[self.experiment]
+        # The threads never change a number: not part of what a resume must match.
+        knobs = {"experiment": self.experiment, **{k: x for k, x in self.kwargs.items() if k != "threads"}}
         try:
-            return fn(**self.kwargs, progress=progress)
+            with execution(workers=workers, backend=backend, address=address, out=out,
+                           describe=(self.experiment, knobs), resume=resume):
+                return fn(**self.kwargs, progress=progress)
         except ConfigError as e:
             msg = str(e)
             raise type(e)(msg if msg.startswith(("sweep.", "world.")) else f"sweep.{msg}") from None

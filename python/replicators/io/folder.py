@@ -14,8 +14,14 @@ Temporaries whose process is gone (a run killed with SIGKILL) are removed
 the next time anything is written beside them.
 
 A folder is only replaced if replicators wrote it (it has a
-``manifest.json``, or a table carrying replicators' provenance from before
-manifests) or it is empty: ``--out .`` never deletes a user's files.
+``manifest.json``, a sweep's kept runs, or a table carrying replicators'
+provenance from before manifests) or it is empty: ``--out .`` never deletes
+a user's files.
+
+A sweep keeps its finished runs in the folder (``finished/``, see
+``sweeps.store``) so that an interrupted sweep resumes; ``keep`` names such
+entries: they are hard-linked into the new folder before the swap, so they
+survive it, and a kill at any moment still leaves them in one of the two.
 
 Examples
 --------
@@ -45,9 +51,11 @@ from pathlib import Path
 
 from ..errors import ConfigError
 
-__all__ = ["MANIFEST", "output_folder", "check_output_folder", "remove_stale"]
+__all__ = ["MANIFEST", "FINISHED", "output_folder", "check_output_folder", "remove_stale"]
 
 MANIFEST = "manifest.json"
+#: Where a sweep keeps its finished runs, inside its results folder.
+FINISHED = "finished"
 _KINDS = ("partial", "old")
 # Folders this process is writing now: a writer nested inside another (a
 # sweep's tables inside the CLI's sweep folder) writes straight into it.
@@ -81,7 +89,7 @@ def remove_stale(path: str | os.PathLike[str]) -> list[Path]:
 
 
 def _written_by_us(path: Path) -> bool:
-    if (path / MANIFEST).is_file():
+    if (path / MANIFEST).is_file() or (path / FINISHED / "fingerprint.json").is_file():
         return True
     # Folders written before manifests: a table with replicators' provenance.
     import polars as pl
@@ -132,11 +140,27 @@ def _manifest(folder: Path) -> None:
     os.replace(tmp, folder / MANIFEST)
 
 
+def _link_tree(src: Path, dst: Path) -> None:
+    """Hard links of ``src``'s files under ``dst`` (copies where the file
+    system has no hard links); nothing when ``src`` is absent or ``dst`` exists."""
+    if not src.is_dir() or dst.exists():
+        return
+
+    def link(a: str, b: str) -> None:
+        try:
+            os.link(a, b)
+        except OSError:
+            shutil.copy2(a, b)
+
+    shutil.copytree(src, dst, copy_function=link, ignore=shutil.ignore_patterns(".*"))
+
+
 @contextmanager
-def output_folder(path: str | os.PathLike[str], field: str = "out") -> Iterator[Path]:
+def output_folder(path: str | os.PathLike[str], field: str = "out", *, keep: tuple[str, ...] = ()) -> Iterator[Path]:
     """A hidden sibling of ``path`` to write a results folder into; on a
     clean exit its manifest is written and it replaces ``path``. On an
-    exception (or Ctrl-C) it is removed and ``path`` is left as it was."""
+    exception (or Ctrl-C) it is removed and ``path`` is left as it was.
+    ``keep``: entries of the old folder carried into the new one."""
     here = Path(path).resolve()
     if any(o == here or o in here.parents for o in _OPEN):
         here.mkdir(parents=True, exist_ok=True)
@@ -152,6 +176,8 @@ def output_folder(path: str | os.PathLike[str], field: str = "out") -> Iterator[
     _OPEN.add(tmp)
     try:
         yield tmp
+        for name in keep:
+            _link_tree(path / name, tmp / name)
         _manifest(tmp)
         old = None
         if path.exists():

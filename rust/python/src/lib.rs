@@ -25,6 +25,8 @@ mod _core {
         c4_choose, c4_evolve, c4_feature_names, c4_features, c4_games, c4_perft, c4_probabilities, c4_random_games, c4_state,
     };
     #[pymodule_export]
+    use crate::detach::Stop;
+    #[pymodule_export]
     use crate::egt::{egt_fixation, egt_fixation_mc, egt_population, egt_replicator, egt_replicator_map, egt_stationary};
     #[pymodule_export]
     use crate::learn::{learn_exact, learn_exact_decomposition, learn_gradients, learn_run};
