@@ -30,11 +30,18 @@ import polars as pl
 
 from .tables import atomic_write_text
 
-__all__ = ["Report", "save_png"]
+__all__ = ["Report", "save_png", "VALIDATE_CHARTS"]
+
+#: Validate each chart's spec against the Vega-Lite schema while writing.
+#: Off: it took half the report's time, for specs our own chart builders
+#: make; the tests turn it on (tests/conftest.py), so every chart of every
+#: report they write is validated.
+VALIDATE_CHARTS = False
 
 
 def save_png(chart: Any, path: str | os.PathLike[str], scale: float = 2.0) -> Path:
-    """Render an altair chart to PNG with vl-convert (no browser needed).
+    """Render an altair chart (or its Vega-Lite spec as a dict) to PNG with
+    vl-convert (no browser needed).
 
     Examples
     --------
@@ -47,7 +54,7 @@ def save_png(chart: Any, path: str | os.PathLike[str], scale: float = 2.0) -> Pa
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    png = vlc.vegalite_to_png(chart.to_json(), scale=scale)
+    png = vlc.vegalite_to_png(chart if isinstance(chart, dict) else chart.to_dict(), scale=scale)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(png)
     os.replace(tmp, path)
@@ -109,10 +116,12 @@ class Report:
                 if s.caption:
                     body.append(f"<p class='caption'>{html.escape(s.caption)}</p>")
                 body.append(f"<div id='chart{i}' class='chart'></div>")
+                # One spec for the page and the PNG.
+                spec_dict = chart.to_dict(validate=VALIDATE_CHARTS)
                 if png:
-                    save_png(chart, folder / f"{_slug(s.name)}.png")
+                    save_png(spec_dict, folder / f"{_slug(s.name)}.png")
                     body.append(f"<p class='png'><a href='{_slug(s.name)}.png'>PNG</a></p>")
-                spec = json.dumps(chart.to_dict())
+                spec = json.dumps(spec_dict)
                 scripts.append(f"vegaEmbed('#chart{i}', {spec}, {{actions: false}});")
         page = _PAGE.format(
             title=html.escape(self.title),
