@@ -20,12 +20,16 @@ no run outlives the sweep, and every run finished so far has been kept.
 
 Workers and threads per run are chosen (``plan_workers``) to finish soonest
 by a model of the core's in-run parallel efficiency, measured here
-(``benches/bench_sweep.py``): two threads speed one run of 2,000 agents up
-by about 1.3x but two runs side by side by about 1.75x, so small populations
-run one per core; a population in the hundreds of thousands gains nearly
-2x from its own threads, so a few such runs share the cores instead. Memory
-caps the workers: each run's estimate (``per_agent_bytes``) times the
-workers stays under half of what is available.
+(``benches/bench_sweep.py``): a second thread speeds one run of 2,000
+agents up by about 1.7x and one of 100,000 by about 1.9x, while two runs
+side by side go 2x (less what they share: memory bandwidth, the GIL for
+their short Python parts). So whenever there are at least as many runs as
+cores, runs go one per core; fewer runs than cores share the cores as
+threads, and the last, odd run of a sweep is weighed against the rest.
+Tiny populations (tens of agents) gain little from threads: they always
+run one per core. Memory caps the workers: each run's estimate
+(``per_agent_bytes``) times the workers stays under half of what is
+available.
 
 Examples
 --------
@@ -65,9 +69,9 @@ R = TypeVar("R")
 def speedup(threads: int, population: int) -> float:
     """Modelled speed-up of one run of ``population`` agents on ``threads``
     threads over one thread: each thread past the first adds an efficiency
-    that grows with the population (0.30 at 2,000 agents, 0.82 at 100,000:
-    ``benches/bench_sweep.py`` measures it)."""
-    efficiency = 0.85 * population / (population + 3700.0)
+    that grows with the population (0.11 at 40 agents, 0.74 at 2,000, 0.85
+    at 100,000: ``benches/bench_sweep.py`` measures it)."""
+    efficiency = 0.85 * population / (population + 300.0)
     return 1.0 + (threads - 1) * efficiency
 
 
