@@ -125,19 +125,33 @@ def run_local(tasks: Sequence[T], execute: Callable[[T], R], done: Callable[[T, 
             _core.Stop.unbind()
 
     pool = ThreadPoolExecutor(max_workers=min(workers, len(tasks)), thread_name_prefix="replicators-sweep")
-    futures: dict[Future[Any], T] = {}
+    queue = iter(tasks)
+    # A window of tasks in flight, not the whole sweep: a sweep of a million
+    # tiny runs neither fills memory with futures nor takes seconds to cancel.
+    window = 2 * workers
+    inflight: dict[Future[Any], tuple[int, T]] = {}
+    submitted = 0
+
+    def submit() -> None:
+        nonlocal submitted
+        task = next(queue, None)
+        if task is not None:
+            inflight[pool.submit(work, task)] = (submitted, task)
+            submitted += 1
+
     try:
-        futures = {pool.submit(work, task): task for task in tasks}
-        pending = set(futures)
-        order = {f: i for i, f in enumerate(futures)}
-        while pending:
+        for _ in range(window):
+            submit()
+        while inflight:
             # A timed wait: the main thread stays responsive to Ctrl-C.
-            finished, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-            for f in sorted(finished, key=order.__getitem__):
-                done(futures[f], f.result())
+            finished, _ = wait(inflight, timeout=0.25, return_when=FIRST_COMPLETED)
+            for f in sorted(finished, key=lambda f: inflight[f][0]):
+                _, task = inflight.pop(f)
+                done(task, f.result())
+                submit()
     except BaseException:
         stop.set()
-        for f in futures:
+        for f in inflight:
             f.cancel()
         raise
     finally:

@@ -157,6 +157,8 @@ def execution(*, workers: int | None = None, threads: int | None = None, backend
     workers = check_workers(workers)
     threads = v.threads(threads)
     backend = v.choice("backend", backend, BACKENDS)
+    if not isinstance(resume, bool):
+        raise invalid("resume", resume, "true or false")
     kept = None
     if out is not None:
         name, knobs = describe or ("sweep", {})

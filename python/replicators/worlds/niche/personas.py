@@ -153,6 +153,8 @@ def shares(result: NicheResult, *, wide: bool = False) -> pl.DataFrame:
     >>> shares(res, wide=True).width  # generation + (4 niches + generalist) x 3 behaviours
     16
     """
+    if not isinstance(wide, bool):
+        raise ConfigError(f"wide = {wide!r} is invalid: expected True or False")
     long = result.personas.select("generation", "persona", "niche", "behaviour", "count", "share")
     if not wide:
         return long

@@ -44,6 +44,8 @@ Examples
 
 from __future__ import annotations
 
+from numbers import Integral
+
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -140,7 +142,7 @@ class NicheResult(Evolved):
         >>> res.personas_at(1).height
         10
         """
-        if generation not in self.snapshots:
+        if isinstance(generation, bool) or not isinstance(generation, Integral) or generation not in self.snapshots:
             raise ConfigError(
                 f"generation = {generation!r} is invalid: expected a snapshot generation {sorted(self.snapshots)}"
             )
