@@ -4,17 +4,14 @@ stops every run within a second; a Ray worker killed mid-task is retried."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from pathlib import Path
 
-import polars as pl
 import pytest
 
 import replicators as r

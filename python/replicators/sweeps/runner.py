@@ -51,7 +51,6 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -160,6 +159,9 @@ def execution(*, workers: int | None = None, threads: int | None = None, backend
     if not isinstance(resume, bool):
         raise invalid("resume", resume, "true or false")
     kept = None
+    if describe is not None and not (isinstance(describe, tuple) and len(describe) == 2
+                                     and isinstance(describe[0], str) and isinstance(describe[1], Mapping)):
+        raise invalid("describe", describe, "(name, {knob: value}) naming the experiment")
     if out is not None:
         name, knobs = describe or ("sweep", {})
         kept = _Kept(out, name, knobs, resume)
