@@ -223,7 +223,94 @@ def sweep() -> str:
     return "\n".join(lines)
 
 
-BLOCKS: dict[str, Callable[[], str]] = {"sweep": sweep, "demo": demo, "niche": niche, "limit": limit, "routing": routing, "learn": learn,
+BALDWIN_COLUMNS = [("innate_gold_per_need", "innate gold / need"), ("learned_gold_per_need", "learned gold / need"),
+                   ("innate_proxy_per_need", "innate proxy / need"), ("learning_kl", "learning KL")]
+
+
+def baldwin() -> str:
+    d = load("baldwin")
+    cells = {(c["inherit"], c["objective"], c["metric"]): c for c in d["cells"]}
+
+    def at(inherit: str, objective: str, metric: str) -> str:
+        c = cells[(inherit, objective, metric)]
+        return f"{c['mean']:.2f} [{c['low']:.2f}, {c['high']:.2f}]"
+
+    def mean(inherit: str, objective: str, metric: str) -> float:
+        return cells[(inherit, objective, metric)]["mean"]
+
+    def differs(a: tuple, b: tuple, metric: str) -> int:
+        """+1 / -1 if a's interval lies above / below b's, else 0."""
+        x, y = cells[(*a, metric)], cells[(*b, metric)]
+        return 1 if x["low"] > y["high"] else -1 if x["high"] < y["low"] else 0
+
+    s = d["sizes"]
+    inherits = list(dict.fromkeys(k[0] for k in cells))
+    objectives = list(dict.fromkeys(k[1] for k in cells))
+    lines = ["| inherit | objective | " + " | ".join(f"{t} (first {int(100 * d['early'])}% → last {int(100 * d['tail'])}%)"
+                                                     for _, t in BALDWIN_COLUMNS) + " |",
+             "|---|---|" + "---|" * len(BALDWIN_COLUMNS)]
+    for i in inherits:
+        for o in objectives:
+            lines.append(f"| {i} | {o} | " + " | ".join(f"{at(i, o, m + '_early')} → {at(i, o, m)}"
+                                                      for m, _ in BALDWIN_COLUMNS) + " |")
+    findings = []
+    word = {1: "above", -1: "below", 0: "not distinguishable from"}
+    for o in objectives:
+        gold = differs(("innate", o), ("none", o), "innate_gold_per_need")
+        proxy = differs(("innate", o), ("none", o), "innate_proxy_per_need")
+        kl0, kl1 = mean("innate", o, "learning_kl_early"), mean("innate", o, "learning_kl")
+        findings.append(
+            f"Under `{o}`, with innate inheritance the inherited genomes end {word[proxy]} evolution without learning "
+            f"in proxy per need, the reward learning and selection both see ({at('innate', o, 'innate_proxy_per_need')} "
+            f"against {at('none', o, 'innate_proxy_per_need')}), and {word[gold]} it in gold per need "
+            f"({at('innate', o, 'innate_gold_per_need')} against {at('none', o, 'innate_gold_per_need')}); learning "
+            f"moves an agent {'less' if kl1 < kl0 else 'more'} as generations pass (learning KL {kl0:.2f} → {kl1:.2f}): "
+            + ("part of what learning finds becomes innate, but learning also shields the genome from selection "
+               "(what a lifetime supplies need not be inherited), so evolution alone gets further in what is inherited."
+               if proxy < 0 and kl1 < kl0 else
+               "learned behaviour becomes innate faster than evolution finds it alone (the Baldwin effect)."
+               if proxy > 0 and kl1 < kl0 else "no assimilation stands out at this size."))
+        lam = differs(("learned", o), ("innate", o), "innate_gold_per_need")
+        findings.append(
+            f"Under `{o}`, Lamarckian inheritance ends with innate gold per need {at('learned', o, 'innate_gold_per_need')}, "
+            f"{word[lam]} the Darwinian {at('innate', o, 'innate_gold_per_need')}, and learning then moves an agent "
+            f"little (KL {mean('learned', o, 'learning_kl'):.3f}): what is learned is kept.")
+    head = (f"Measured by `benches/study_baldwin.py` (`benches/results/baldwin.json`): population "
+            f"{s['population']}, {s['generations']} generations, {s['iterations']} PPO iterations of "
+            f"{s['episodes']} requests per lifetime, {s['seeds']} seeds per cell, {d['seconds']:.0f} s on "
+            f"{d['machine']['cores']} cores; mean [95% interval] over seeds of each run's first "
+            f"{int(100 * d['early'])}% and last {int(100 * d['tail'])}% of generations. Gold and proxy per need "
+            "come from the exact evaluator, averaged over agents; `none` is evolution without learning (its learned "
+            "columns equal the innate ones).")
+    return head + "\n\n" + "\n".join(lines) + "\n\n" + "\n".join(f"- {f}" for f in findings)
+
+
+ENV_ROWS = [("ours_1", "replicators, 1 thread"), ("ours_{cores}", "replicators, all cores"),
+            ("numpy", "the same law in NumPy (1 core)")]
+
+
+def envs() -> str:
+    d = load("envs")
+    cores = d["machine"]["cores"]
+    rows = d["batches"]
+    lines = ["| environments per batch | " + " | ".join(t for _, t in ENV_ROWS) + " |",
+             "|---:|" + "---:|" * len(ENV_ROWS)]
+    for r in rows:
+        lines.append(f"| {r['batch']:,} | " + " | ".join(f"{r[k.format(cores=cores)] / 1e6:.1f} M"
+                                                       for k, _ in ENV_ROWS) + " |")
+    best = max(rows, key=lambda r: r[f"ours_{cores}"])
+    goal = d["goal_steps_per_second"]
+    return "\n".join(lines) + (
+        f"\n\nEnvironment steps per second from Python (`benches/bench_envs.py`, `benches/results/envs.json`). "
+        f"At {best['batch']:,} environments per batch: {best[f'ours_{cores}'] / 1e6:.1f} million steps per second "
+        f"on {cores} cores (goal: {goal / 1e6:.0f} million, {'met' if best[f'ours_{cores}'] >= goal else 'not met'}), "
+        f"{best['ours_1'] / best['numpy']:.1f}x the NumPy version per core and "
+        f"{best[f'ours_{cores}'] / best['numpy']:.1f}x on all cores. Gymnasium's `SyncVectorEnv` of 1,024 "
+        f"`AssistantEnv`s steps {d['sync_vector_1024'] / 1e3:.0f} thousand per second and one `AssistantEnv` "
+        f"{d['single'] / 1e3:.0f} thousand: Python per step is what the vector environment removes.")
+
+
+BLOCKS: dict[str, Callable[[], str]] = {"baldwin": baldwin, "envs": envs, "sweep": sweep, "demo": demo, "niche": niche, "limit": limit, "routing": routing, "learn": learn,
                                        "connect4": connect4, "fixation": fixation}
 
 

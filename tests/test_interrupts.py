@@ -30,6 +30,8 @@ LONG = {
     "episodes that never end": f"r.evolve({ENDLESS}, population=10, generations=1, fitness='rate')",
     "learning with endless episodes": f"r.learn({ENDLESS.replace('2**32 - 1', '65536')}, learners=2, iterations=5, "
                                       "episodes=100)",
+    "learning inside lifetimes": "r.evolve(r.NicheWorld.preset(), population=100_000, generations=10, fitness='rate', "
+                                 "lifetime=r.learn.Learn(iterations=100, episodes=64))",
     "knockout of 200,000": "r.evolve(connect4.Knockout(pressure=0.5), population=200_000, generations=100, "
                            "fitness='moves')",
     "perft": "connect4.perft(14)",

@@ -24,7 +24,7 @@ from __future__ import annotations
 import inspect
 import sys
 import types
-from collections.abc import Callable
+import collections.abc
 from typing import Any
 
 __all__ = ["Callable", "callable_module"]
@@ -34,8 +34,8 @@ class Callable(types.ModuleType):
     """A module whose call runs the function of its own name (``run``)."""
 
     @property
-    def run(self) -> Callable[..., Any]:
-        fn: Callable[..., Any] = getattr(self, self.__name__.rpartition(".")[2])
+    def run(self) -> collections.abc.Callable[..., Any]:
+        fn: collections.abc.Callable[..., Any] = getattr(self, self.__name__.rpartition(".")[2])
         return fn
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

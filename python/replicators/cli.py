@@ -278,7 +278,6 @@ def _report(parser: argparse.ArgumentParser) -> Runner:
     parser.add_argument("--no-png", action="store_true", help="no PNG files")
 
     def run(args: argparse.Namespace) -> int:
-        import polars as pl
 
         from .errors import ConfigError
         from .experiments.reports import build_report, run_report

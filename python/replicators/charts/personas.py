@@ -76,7 +76,7 @@ def persona_shares(
         mixed = frame.group_by(keys).agg(pl.col("run").n_unique()).filter(pl.col("run") > 1)
         if mixed.height:
             raise ConfigError("where is invalid: several runs share a panel; pin the other grid columns "
-                              f"(e.g. where={{'pressure': ...}}) so each (facet, seed) is one run")
+                              "(e.g. where={'pressure': ...}) so each (facet, seed) is one run")
     # At most ~120 generations per run are drawn (every k-th and the last):
     # an area over more points looks the same and costs seconds per chart.
     gens = frame["generation"].unique().sort()

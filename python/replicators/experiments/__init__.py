@@ -19,6 +19,7 @@ experiment takes size knobs (``population``, ``generations``, ``seeds``,
 - ``length_bias``: whether GRPO's 1/|o| lengthens wrong answers (Dr. GRPO).
 - ``value_head``: the value head's share of the policy gradient, by reward kind and lambda.
 - ``overoptimization``: learners' and best-of-n's gold vs sqrt(KL), by capacity, with Gao et al.'s fits.
+- ``baldwin``: learning inside a lifetime (SPEC 5): no learning vs innate vs learned inheritance, by objective.
 
 Each experiment is a module named like the function that runs it, and the
 module is callable (``replicators._callable``): ``experiments.sum_vs_rate(...)``
@@ -33,7 +34,7 @@ Examples
 """
 
 from . import (
-    competition, connect4_pressure, goodhart, length_bias, loss_aggregation, overoptimization, phase_diagram, sum_vs_rate, tradeoff,
+    baldwin, competition, connect4_pressure, goodhart, length_bias, loss_aggregation, overoptimization, phase_diagram, sum_vs_rate, tradeoff,
     value_head,
 )
 from ..sweeps import Sizes, SweepResult, sweep
@@ -41,9 +42,9 @@ from ..sweeps import Sizes, SweepResult, sweep
 #: Every ready experiment's function by name (``replicators sweep`` reads ``experiment`` from here).
 EXPERIMENTS = {m.run.__name__: m.run for m in (sum_vs_rate, phase_diagram, tradeoff, goodhart, connect4_pressure,
                                                 loss_aggregation, length_bias, value_head, overoptimization,
-                                                competition)}
+                                                competition, baldwin)}
 EXPERIMENTS["persona_phases"] = competition.persona_phases
 
 __all__ = ["EXPERIMENTS", "sweep", "Sizes", "SweepResult", "sum_vs_rate", "phase_diagram", "tradeoff", "goodhart",
            "connect4_pressure", "competition", "loss_aggregation", "length_bias", "value_head",
-           "overoptimization"]
+           "overoptimization", "baldwin"]

@@ -12,6 +12,9 @@ also its ``learn`` function, ``replicators._callable``); the knobs are
     the knob objects.
 ``result``
     ``LearnResult``.
+``lifetime``
+    ``Learn``: learning inside a lifetime of evolution (population-based
+    training, SPEC 5): ``evolve(world, ..., lifetime=Learn(...))``.
 
 Examples
 --------
@@ -25,12 +28,13 @@ from .._callable import callable_module
 from .knobs import (
     AGGREGATIONS, PPO, RETURNS, SGD, TRAJECTORIES, GAE, Adam, Group, PolicyGradient, Reinforce,
 )
+from .lifetime import INHERIT, Learn
 from .result import LearnResult
 from .training import learn, sample_gradients
 
 __all__ = [
     "AGGREGATIONS", "RETURNS", "TRAJECTORIES", "PPO", "PolicyGradient", "GAE", "Group", "Reinforce", "Adam", "SGD",
-    "LearnResult", "learn", "sample_gradients",
+    "LearnResult", "learn", "sample_gradients", "Learn", "INHERIT",
 ]
 
 callable_module(__name__)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import _validate as v
-from ..errors import ConfigError, invalid
+from ..errors import invalid
 
 __all__ = ["Selection", "Proportional", "Tournament", "Truncation", "Threshold", "selection_spec"]
 

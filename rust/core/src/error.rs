@@ -45,6 +45,17 @@ impl Error {
     pub fn shape(field: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Shape { field: field.into(), message: message.into() }
     }
+
+    /// The same error with its field named inside `parent` (`parent.field`):
+    /// a knob checked by a nested config, e.g. a lifetime's learner.
+    pub fn within(self, parent: &str) -> Self {
+        match self {
+            Error::InvalidValue { field, value, expected } => Error::InvalidValue { field: format!("{parent}.{field}"), value, expected },
+            Error::UnknownName { field, name, allowed } => Error::UnknownName { field: format!("{parent}.{field}"), name, allowed },
+            Error::Shape { field, message } => Error::Shape { field: format!("{parent}.{field}"), message },
+            other => other,
+        }
+    }
 }
 
 impl fmt::Display for Error {

@@ -3,11 +3,13 @@
 //! Pure Rust, no Python: the bindings crate (`rust/python`) only converts.
 //! Shared machinery lives at the top (`rng`, `error`, `law`, `control`,
 //! `selection`, `mutation`, and `replication`, the generation loop they
-//! make); each world has its own module.
+//! make); each world has its own module; `envs` steps worlds for outside
+//! learners.
 
 pub mod connect4;
 pub mod control;
 pub mod egt;
+pub mod envs;
 pub mod error;
 pub mod law;
 pub mod learn;

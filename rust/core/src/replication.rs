@@ -128,14 +128,17 @@ impl Replication {
     }
 
     /// Run the generations from `genomes` (rows of `width`): `generation(g,
-    /// genomes)` plays generation g and returns each individual's fitness.
+    /// genomes)` plays generation g and returns each individual's fitness;
+    /// what it leaves in `genomes` is what offspring inherit (a world whose
+    /// individuals learn may write back what they learned: SPEC 5's
+    /// Lamarckian inheritance). Snapshots keep the genomes as born.
     /// Stops early, as an outcome, when selection finds nobody to breed.
     pub fn run(
         &self,
         mut genomes: Vec<f64>,
         width: usize,
         control: &Control,
-        mut generation: impl FnMut(u64, &[f64]) -> Result<Vec<f64>>,
+        mut generation: impl FnMut(u64, &mut [f64]) -> Result<Vec<f64>>,
     ) -> Result<Lineage> {
         let mut next = Vec::with_capacity(genomes.len());
         let mut snapshots = Vec::new();
@@ -145,11 +148,12 @@ impl Replication {
         let mut parents_of_current: Option<Vec<u32>> = None;
         for g in 0..self.generations {
             control.checkpoint()?;
-            let fitness = generation(g, &genomes)?;
-            if self.snapshots.contains(&g) {
+            let born = self.snapshots.contains(&g).then(|| genomes.clone());
+            let fitness = generation(g, &mut genomes)?;
+            if let Some(born) = born {
                 snapshots.push(Snapshot {
                     generation: g,
-                    genomes: genomes.clone(),
+                    genomes: born,
                     parents: parents_of_current.take(),
                     fitness: Some(fitness.clone()),
                 });

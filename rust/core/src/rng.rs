@@ -35,6 +35,10 @@ pub mod domain {
     pub const C4_PLAYOUT: u64 = 32;
     /// Learners: one stream per (iteration, learner) for its batch and minibatch shuffles.
     pub const LEARN: u64 = 40;
+    /// Learning inside a lifetime: the learners' seed of each generation (`learn::lifetime`).
+    pub const LIFETIME: u64 = 41;
+    /// Environments stepped from outside (`envs`): one stream per (seed, episode).
+    pub const ENV: u64 = 50;
     /// NicheWorld under choice: the fresh requests' niches and shortlists, per block.
     pub const CHOICE: u64 = 9;
     /// Users' choice for the requests a chunk sent on in a round (`niche::generation`).

@@ -7,7 +7,7 @@ use numpy::{PyArray1, PyArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use replicators_core::error::Error;
-use replicators_core::learn::{self, exact, Advantage, Aggregation, Algorithm, Config, Optimizer, Returns, Trajectory};
+use replicators_core::learn::{self, exact, Advantage, Aggregation, Algorithm, Config, Inherit, Lifetime, Optimizer, Returns, Trajectory};
 
 use crate::detach::run_detached;
 use crate::errors::py_err;
@@ -101,6 +101,35 @@ fn config(
         initial_value: Vec::new(),
         snapshots,
     })
+}
+
+/// A lifetime (SPEC 5) from the dict `replicators.learn.Learn._core()`
+/// builds: the learner's knobs and `inherit`.
+pub fn lifetime_from(d: &Bound<'_, PyDict>) -> PyResult<Lifetime> {
+    let py = d.py();
+    let get = |key: &str| -> PyResult<Bound<'_, PyAny>> {
+        d.get_item(key)?.ok_or_else(|| py_err(py)(Error::shape("lifetime", format!("missing {key}"))))
+    };
+    let learn = config(
+        1,
+        get("iterations")?.extract()?,
+        get("episodes")?.extract()?,
+        &get("algorithm")?.extract()?,
+        &get("advantage")?.extract()?,
+        &get("aggregation")?.extract::<String>()?,
+        &get("returns")?.extract::<String>()?,
+        &get("trajectory")?.extract::<String>()?,
+        get("max_chain")?.extract()?,
+        &get("optimizer")?.extract()?,
+        get("entropy_bonus")?.extract()?,
+        get("kl_penalty")?.extract()?,
+        0,
+        None,
+        vec![],
+    )
+    .map_err(|e| py_err(py)(e.within("lifetime")))?;
+    let inherit = Inherit::from_name(&get("inherit")?.extract::<String>()?).map_err(py_err(py))?;
+    Ok(Lifetime { learn, inherit })
 }
 
 /// The config of one plain policy-gradient batch (the exact checks' probe):

@@ -7,6 +7,7 @@
 mod connect4;
 mod detach;
 mod egt;
+mod envs;
 mod errors;
 mod learn;
 mod machinery;
@@ -28,6 +29,8 @@ mod _core {
     use crate::detach::Stop;
     #[pymodule_export]
     use crate::egt::{egt_fixation, egt_fixation_mc, egt_population, egt_replicator, egt_replicator_map, egt_stationary};
+    #[pymodule_export]
+    use crate::envs::AssistantEnvs;
     #[pymodule_export]
     use crate::learn::{learn_exact, learn_exact_decomposition, learn_gradients, learn_run};
     #[pymodule_export]

@@ -18,6 +18,7 @@ fn fields() -> impl Iterator<Item = &'static Field> {
         connect4::evolve::LAWS,
         egt::laws::LAWS,
         learn::config::LAWS,
+        learn::lifetime::LAWS,
     ]
     .into_iter()
     .flatten()
@@ -36,6 +37,7 @@ fn law(name: &str) -> PyResult<Law> {
 pub fn names(set: &str) -> PyResult<Vec<&'static str>> {
     Ok(match set {
         "niche.fitness" => niche::Fitness::NAMES.to_vec(),
+        "learn.inherit" => learn::Inherit::NAMES.to_vec(),
         "niche.routing" => niche::Routing::NAMES.to_vec(),
         "niche.choose_by" => niche::ChooseBy::NAMES.to_vec(),
         "niche.farming" => niche::persona::FARMING.to_vec(),

@@ -147,7 +147,8 @@ pub fn niche_preset<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyD
 /// Run the evolve loop; see `replicators.niche.NicheWorld._evolve`.
 #[pyfunction]
 #[pyo3(signature = (world, *, population, generations, fitness, selection, mutation, seed, threads=None,
-    snapshots=Vec::new(), initial=None, initial_spread=0.0, entropy_bonus=0.0, specialist_threshold=0.5, progress=None))]
+    snapshots=Vec::new(), initial=None, initial_spread=0.0, entropy_bonus=0.0, specialist_threshold=0.5, lifetime=None,
+    progress=None))]
 pub fn niche_evolve<'py>(
     py: Python<'py>,
     world: &Bound<'py, PyDict>,
@@ -163,11 +164,13 @@ pub fn niche_evolve<'py>(
     initial_spread: f64,
     entropy_bonus: f64,
     specialist_threshold: f64,
+    lifetime: Option<Bound<'py, PyDict>>,
     progress: Option<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let err = py_err(py);
     let w = world_from(py, world)?;
     let cfg = Config {
+        lifetime: lifetime.as_ref().map(crate::learn::lifetime_from).transpose()?,
         replication: replication(py, population, generations, selection, mutation, seed, snapshots, initial, initial_spread)?,
         fitness: Fitness::from_name(fitness).map_err(&err)?,
         entropy_bonus,
@@ -191,6 +194,12 @@ pub fn niche_evolve<'py>(
         agents.append((g, row))?;
     }
     d.set_item("agents", agents)?;
+    let learned = PyList::empty(py);
+    for (g, genomes, kl) in out.learned {
+        let n = kl.len();
+        learned.append((g, PyArray1::from_vec(py, genomes).reshape([n, w.genome_width()])?, PyArray1::from_vec(py, kl)))?;
+    }
+    d.set_item("learned", learned)?;
     d.set_item("reference", PyArray1::from_vec(py, out.reference).reshape([w.k(), w.a()])?)?;
     d.set_item("bytes_per_agent", out.bytes_per_agent)?;
     Ok(d)

@@ -340,7 +340,6 @@ def best_of_n(world: NicheWorld, genome: Any, n: Any) -> pl.DataFrame:
     >>> t["kl"][0], bool(t["kl"][2] <= math.log(16) - 15 / 16)
     (0.0, True)
     """
-    import math
 
     arr = v.array("genome", genome, (world.genome_width,))
     ns = [v.integer("n", x, 1) for x in np.atleast_1d(n).tolist()]

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from numbers import Integral
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -77,6 +77,11 @@ class NicheResult(Evolved):
         The initial population's mean policy (K x A), the KL reference.
     bytes_per_agent
         Peak bytes of per-agent state in the core, divided by the population.
+    learned
+        With a ``lifetime`` that learns (``replicators.learn.Learn``): the
+        learned genomes at each snapshot generation that played, beside the
+        inherited ones in ``snapshots`` (the ``agents`` table then has each
+        agent's ``learning_kl``); empty otherwise.
     """
 
     niches: pl.DataFrame
@@ -84,6 +89,7 @@ class NicheResult(Evolved):
     personas: pl.DataFrame
     reference: np.ndarray
     bytes_per_agent: float
+    learned: dict[int, np.ndarray] = field(default_factory=dict)
 
     @staticmethod
     def _from_core(world: NicheWorld, raw: dict[str, Any], config: dict[str, Any]) -> NicheResult:
@@ -101,11 +107,15 @@ class NicheResult(Evolved):
         p["behaviour"] = tagged(p["behaviour"], BEHAVIOURS)
         personas_ = pl.DataFrame(p).with_columns(persona=pl.col("niche") + ":" + pl.col("behaviour"))
         personas_ = personas_.select("generation", "persona", pl.exclude("generation", "persona"))
+        per_agent = {
+            int(g): {name: col.astype(np.int64) if col.dtype.kind == "u" else col for name, col in cols.items()}
+            for g, cols in raw["agents"]
+        }
+        for g, _, kl in raw["learned"]:
+            per_agent[int(g)]["learning_kl"] = kl
         return NicheResult(
-            **Evolved.shared(world, raw, config, pl.DataFrame(h), {
-                int(g): {name: col.astype(np.int64) if col.dtype.kind == "u" else col for name, col in cols.items()}
-                for g, cols in raw["agents"]
-            }),
+            **Evolved.shared(world, raw, config, pl.DataFrame(h), per_agent),
+            learned={int(g): genomes for g, genomes, _ in raw["learned"]},
             niches=pl.DataFrame(n),
             actions=pl.DataFrame(a),
             personas=personas_,

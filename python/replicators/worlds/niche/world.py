@@ -42,7 +42,7 @@ import json
 import math
 import tomllib
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -62,7 +62,7 @@ FITNESS: tuple[str, ...] = tuple(_core.names("niche.fitness"))
 #: Action fields a niche may override.
 OVERRIDABLE = ("proxy", "gold", "fail_proxy", "fail_gold", "follow_up")
 #: World-specific options of ``evolve`` (see ``NicheWorld._evolve``).
-OPTIONS = ("initial", "initial_spread", "entropy_bonus", "specialist_threshold")
+OPTIONS = ("initial", "initial_spread", "entropy_bonus", "specialist_threshold", "lifetime")
 
 
 def _outcome(n: Niche, a: Action) -> dict[str, float]:
@@ -478,6 +478,7 @@ class NicheWorld:
         initial_spread: float = 0.0,
         entropy_bonus: float = 0.0,
         specialist_threshold: float = 0.5,
+        lifetime: Any = None,
         **unknown: Any,
     ) -> NicheResult:
         """Called by ``replicators.evolve``; the NicheWorld options are:
@@ -493,14 +494,25 @@ class NicheWorld:
         specialist_threshold
             Specialisation index (1 - H(w)/ln K) below which an agent counts
             as a generalist persona (default 0.5).
+        lifetime
+            ``replicators.learn.Learn(...)``: every individual learns inside
+            its lifetime before it serves the generation (population-based
+            training, SPEC 5; ``replicators.learn.lifetime``). Default: none.
         """
         reject_unknown(self, unknown, OPTIONS)
+        # Learn lives in replicators.learn, a layer above the worlds: it is
+        # known by the method it brings, not imported.
+        if lifetime is not None and not callable(getattr(lifetime, "_lifetime", None)):
+            raise invalid("lifetime", lifetime, "replicators.learn.Learn(...) or None")
         args = run.core(self.genome_width, FITNESS, initial=initial, initial_spread=initial_spread)
         options = {
             "entropy_bonus": v.law("entropy_bonus", "entropy_bonus", entropy_bonus),
             "specialist_threshold": v.law("specialist_threshold", "specialist_threshold", specialist_threshold),
         }
-        raw = _core.niche_evolve(self._tables(), **args, **options)
+        raw = _core.niche_evolve(self._tables(), **args, **options,
+                                 lifetime=None if lifetime is None else lifetime._lifetime())
+        if lifetime is not None:
+            options["lifetime"] = lifetime
         config = run.config(initial=initial, initial_spread=args["initial_spread"], **options)
         return NicheResult._from_core(self, raw, config)
 

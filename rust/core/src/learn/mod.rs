@@ -11,12 +11,14 @@
 //! reward-value split), `update` (aggregated and clipped gradients, the
 //! value regression), `optimizer` (SGD, Adam), `measure` (the history),
 //! `exact` (expected returns and gradient estimators by dynamic
-//! programming), `run` (many learners in parallel).
+//! programming), `run` (many learners in parallel), `lifetime` (learning
+//! inside a generation of evolution: population-based training, SPEC 5).
 
 pub mod advantage;
 pub mod batch;
 pub mod config;
 pub mod exact;
+pub mod lifetime;
 pub mod measure;
 pub mod optimizer;
 pub mod policy;
@@ -24,4 +26,5 @@ pub mod run;
 pub mod update;
 
 pub use config::{Advantage, Aggregation, Algorithm, Config, Optimizer, Returns, Trajectory};
+pub use lifetime::{Inherit, Lifetime};
 pub use run::{learn, sample_gradients, Output};

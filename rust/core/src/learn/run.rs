@@ -25,10 +25,10 @@ use crate::table::Table;
 
 /// A learner: its parameters and what stays fixed while it learns.
 #[derive(Debug, Clone)]
-struct Learner {
-    params: Params,
+pub(super) struct Learner {
+    pub(super) params: Params,
     /// The initial policy: the KL penalty's and `kl_from_initial`'s reference.
-    reference: Policy,
+    pub(super) reference: Policy,
     /// Skill logits (fixed: evolution changes them, SPEC 5), skill weights
     /// and per-niche skill thresholds.
     skill_logits: Vec<f64>,
@@ -78,7 +78,7 @@ pub struct Output {
 
 /// Buffers of one thread.
 #[derive(Default)]
-struct Scratch {
+pub(super) struct Scratch {
     batch: Batch,
     adv: Advantages,
     policy: Policy,
@@ -89,7 +89,7 @@ struct Scratch {
 }
 
 /// The fixed context of a run.
-struct Context<'a> {
+pub(super) struct Context<'a> {
     world: &'a World,
     cfg: &'a Config,
     rules: Rules,
@@ -133,13 +133,20 @@ impl Context<'_> {
         advantage::estimate(&s.batch, self.cfg.advantage, &learner.params.value, self.width, &learner.baseline, &mut s.adv);
     }
 
-    /// One iteration of one learner: play, measure, update.
-    fn iterate(&self, learner: &mut Learner, iteration: u64, index: usize, s: &mut Scratch) -> Record {
+    /// One iteration of one learner: play, measure (unless `measure` is
+    /// false: a lifetime's learning keeps no history), update.
+    pub(super) fn iterate(&self, learner: &mut Learner, iteration: u64, index: usize, s: &mut Scratch, measure: bool) -> Record {
         let mut rng = rng::stream(self.cfg.seed, &[domain::LEARN, iteration, index as u64]);
         self.play(learner, &mut rng, s);
         if self.control.is_cancelled() {
             return Record::default(); // discarded: `learn` returns Interrupted
         }
+        let record = if measure { self.measure(learner, s) } else { Record::default() };
+        self.update(learner, record, &mut rng, s)
+    }
+
+    /// The batch just played and the policy that played it, exactly.
+    fn measure(&self, learner: &Learner, s: &Scratch) -> Record {
         let b = &s.batch;
         let mut record = Record { trajectories: b.trajectories() as u64, ..Record::default() };
         record.returns = s.adv.returns.iter().sum();
@@ -161,8 +168,13 @@ impl Context<'_> {
         record.kl = s.policy.kl(&learner.reference, &self.demand);
         let spec = genome::specialization(&learner.skill_weights);
         record.persona = persona::label(&s.policy.p, &learner.skill_weights, spec, &self.classes, &self.demand, 0.5);
+        record
+    }
+
+    /// Update `learner` from the batch in `s` (its update statistics go into `record`).
+    fn update(&self, learner: &mut Learner, mut record: Record, rng: &mut rng::Rng, s: &mut Scratch) -> Record {
         let old = std::mem::take(&mut s.policy);
-        record.update = update::update(self.cfg, &s.batch, &s.adv, &old, &mut learner.params, self.width, self.l_max, &mut rng, &mut s.update, self.control);
+        record.update = update::update(self.cfg, &s.batch, &s.adv, &old, &mut learner.params, self.width, self.l_max, rng, &mut s.update, self.control);
         s.policy = old;
         if let Advantage::Reinforce { baseline_rate } = self.cfg.advantage {
             update_baseline(&s.batch, &s.adv.returns, baseline_rate, &mut learner.baseline);
@@ -186,7 +198,7 @@ fn update_baseline(batch: &Batch, returns: &[f64], rate: f64, baseline: &mut [f6
     }
 }
 
-fn context<'a>(world: &'a World, cfg: &'a Config, control: &'a Control) -> Result<Context<'a>> {
+pub(super) fn context<'a>(world: &'a World, cfg: &'a Config, control: &'a Control) -> Result<Context<'a>> {
     world.validate()?;
     cfg.validate()?;
     let demand = world.demand_shares();
@@ -251,13 +263,19 @@ fn bound_the_batch(cfg: &Config, width: usize) -> Result<()> {
 
 /// The learners as the config starts them.
 fn learners(ctx: &Context<'_>) -> Result<Vec<Learner>> {
-    let (world, cfg) = (ctx.world, ctx.cfg);
-    let (k, a, width) = (world.k(), world.a(), world.genome_width());
+    let (cfg, width) = (ctx.cfg, ctx.world.genome_width());
     let rows = match cfg.initial.len() {
         0 => vec![0.0; width],
         len if len == width || len == cfg.learners * width => cfg.initial.clone(),
         len => return Err(Error::shape("initial", format!("expected {width} genes or {} x {width}, got {len} values", cfg.learners))),
     };
+    learners_from(ctx, &rows, cfg.learners)
+}
+
+/// `count` learners starting from the genome `rows` (one row for all, or one each).
+pub(super) fn learners_from(ctx: &Context<'_>, rows: &[f64], count: usize) -> Result<Vec<Learner>> {
+    let (world, cfg) = (ctx.world, ctx.cfg);
+    let (k, a, width) = (world.k(), world.a(), world.genome_width());
     if let Some(bad) = rows.iter().find(|g| !g.is_finite()) {
         return Err(Error::invalid("initial", bad, "finite genes"));
     }
@@ -270,7 +288,7 @@ fn learners(ctx: &Context<'_>) -> Result<Vec<Learner>> {
     if let Some(bad) = value.iter().find(|x| !x.is_finite()) {
         return Err(Error::invalid("initial_value", bad, "finite values"));
     }
-    Ok((0..cfg.learners)
+    Ok((0..count)
         .map(|i| {
             let g = &rows[(i % n_rows) * width..(i % n_rows + 1) * width];
             let logits = g[..k * a].to_vec();
@@ -301,7 +319,7 @@ fn values(learners: &[Learner]) -> Vec<f64> {
 }
 
 /// Learners per unit of interruptible work.
-const BLOCK: usize = 1024;
+pub(super) const BLOCK: usize = 1024;
 
 /// Train `cfg.learners` learners in `world` for `cfg.iterations` iterations
 /// (inside the caller's rayon pool; Ctrl-C is seen between blocks of learners).
@@ -322,7 +340,7 @@ pub fn learn(world: &World, cfg: &Config, control: &Control) -> Result<Output> {
         for (b, (block, recs)) in learners.chunks_mut(BLOCK).zip(records.chunks_mut(BLOCK)).enumerate() {
             control.checkpoint()?;
             block.par_iter_mut().zip(recs.par_iter_mut()).enumerate().for_each_init(Scratch::default, |s, (j, (learner, record))| {
-                *record = ctx.iterate(learner, it, b * BLOCK + j, s);
+                *record = ctx.iterate(learner, it, b * BLOCK + j, s, true);
             });
         }
         // A cancel during the last block leaves partial batches: never recorded.

@@ -196,6 +196,21 @@ pub fn proxy_distribution(world: &World, k: usize, pi: &[f64], skill: f64) -> Ve
     done.into_values().filter(|&(_, p, _)| p > 0.0).map(|(x, p, g)| (x, p, g / p)).collect()
 }
 
+/// A checked genome row's exact (proxy, gold) per need, demand-weighted
+/// over niches: what a user who came once gets from it, on average.
+pub fn per_need(world: &World, genome: &[f64], demand: &[f64]) -> (f64, f64) {
+    let mut pi = vec![0.0; world.a()];
+    let w = skill_weights(world, genome);
+    let (mut proxy, mut gold) = (0.0, 0.0);
+    for (k, d) in demand.iter().enumerate().filter(|(_, &d)| d > 0.0) {
+        policy(world, genome, k, &mut pi);
+        let e = chain(world, k, &pi, skill(world, w[k]));
+        proxy += d * e.proxy_per_need();
+        gold += d * e.gold_per_need();
+    }
+    (proxy, gold)
+}
+
 /// Evaluate a genome row (logits) in niche `k`.
 pub fn evaluate_genome(world: &World, genome: &[f64], k: usize) -> Result<Evaluation> {
     world.validate()?;

@@ -4,6 +4,7 @@
 
 use rayon::prelude::*;
 
+use super::analytic;
 use super::episode::Rules;
 use super::fitness::{malthusian, Fitness};
 use super::generation::{self, AgentStats, Lived, Scratch};
@@ -13,6 +14,7 @@ use super::world::World;
 use crate::control::Control;
 use crate::error::Result;
 use crate::law::{Field, Law};
+use crate::learn::lifetime::{self, Inherit, Lifetime};
 use crate::mutation::Mutation;
 use crate::replication::{Lineage, Replication};
 
@@ -32,6 +34,10 @@ pub struct Config {
     pub entropy_bonus: f64,
     /// Specialisation index below which an agent is a generalist persona.
     pub specialist_threshold: f64,
+    /// Learning inside each lifetime (SPEC 5, population-based training):
+    /// None is plain evolution; so is a lifetime of 0 iterations, number
+    /// for number, with the lifetime's columns added to the history.
+    pub lifetime: Option<Lifetime>,
 }
 
 impl Config {
@@ -41,6 +47,7 @@ impl Config {
             fitness,
             entropy_bonus: 0.0,
             specialist_threshold: 0.5,
+            lifetime: None,
         }
     }
 }
@@ -56,6 +63,9 @@ pub struct Output {
     /// Each agent's tally in every snapshot generation that played (in
     /// snapshot order, agent order): its steps, proxy, gold, episodes.
     pub agents: Vec<(u64, Vec<AgentStats>)>,
+    /// With a lifetime that learns: at each snapshot generation, the learned
+    /// genomes (rows like the snapshot's) and each agent's `learning_kl`.
+    pub learned: Vec<(u64, Vec<f64>, Vec<f64>)>,
 }
 
 /// Each agent's Malthusian r from its episodes (in agent order); an agent
@@ -84,6 +94,9 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
     cfg.replication.validate(u32::MAX as usize / 2)?;
     ENTROPY_BONUS.check(cfg.entropy_bonus)?;
     SPECIALIST_THRESHOLD.check(cfg.specialist_threshold)?;
+    if let Some(life) = &cfg.lifetime {
+        life.validate()?;
+    }
     if let super::Routing::Choice { shortlist, .. } = world.routing {
         if shortlist as usize > cfg.replication.population {
             return Err(crate::error::Error::invalid(
@@ -105,8 +118,15 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
     let mut measurements = Measurements::default();
     let mut peak_bytes = 0usize;
     let mut agents = Vec::new();
+    let mut learned_snapshots = Vec::new();
+    let demand = world.demand_shares();
     let lineage = run.run(genomes, width, control, |g, genomes| {
-        prepare(world, genomes, &reference, cfg.specialist_threshold, &mut tables, &mut traits);
+        let learned = match &cfg.lifetime {
+            Some(life) if life.learn.iterations > 0 => Some(lifetime::live(world, life, genomes, seed, g, control)?),
+            _ => None,
+        };
+        let played: &[f64] = learned.as_ref().map_or(&*genomes, |l| &l.genomes);
+        prepare(world, played, &reference, cfg.specialist_threshold, &mut tables, &mut traits);
         let tally = generation::run(world, &rules, &tables, seed, g, &mut stats, &mut scratch, control)?;
         let fitness: Vec<f64> = if cfg.fitness.needs_episodes() {
             malthusian_fitness(&scratch.lived(), n, cfg.entropy_bonus)
@@ -114,8 +134,14 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
             stats.par_iter().map(|s| cfg.fitness.of(s, cfg.entropy_bonus)).collect()
         };
         measurements.record(world, g, &traits, &stats, &fitness, &tally);
+        if cfg.lifetime.is_some() {
+            record_lifetime(world, &demand, genomes, learned.as_ref(), &mut measurements);
+        }
         if run.snapshots.contains(&g) {
             agents.push((g, stats.clone()));
+            if let Some(l) = &learned {
+                learned_snapshots.push((g, l.genomes.clone(), l.kl.clone()));
+            }
         }
         peak_bytes = peak_bytes.max(
             n * Replication::bytes_per_individual(width)
@@ -126,9 +152,41 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
                 + std::mem::size_of::<AgentStats>() * stats.capacity()
                 + scratch.bytes(),
         );
+        if let (Some(l), Some(Lifetime { inherit: Inherit::Learned, .. })) = (&learned, &cfg.lifetime) {
+            genomes.copy_from_slice(&l.genomes);
+        }
         Ok(fitness)
     })?;
-    Ok(Output { measurements, lineage, reference, bytes_per_agent: peak_bytes as f64 / n as f64, agents })
+    Ok(Output { measurements, lineage, reference, bytes_per_agent: peak_bytes as f64 / n as f64, agents, learned: learned_snapshots })
+}
+
+/// The lifetime's columns of the history (SPEC 5): how far learning moved
+/// the population (`learning_kl`, KL(learned || inherited policy) averaged
+/// over agents) and the exact per-need value of the inherited (`innate_`)
+/// and the learned (`learned_`) genomes, averaged over agents. The gap
+/// between them is what learning adds; its closing over generations, under
+/// innate inheritance, is the Baldwin effect.
+fn record_lifetime(world: &World, demand: &[f64], innate: &[f64], learned: Option<&lifetime::Learned>, m: &mut Measurements) {
+    let width = world.genome_width();
+    let n = (innate.len() / width) as f64;
+    let mean = |genomes: &[f64]| {
+        // Summed in agent order: a parallel reduction's order, and so its
+        // last bits, would depend on the thread count.
+        let each: Vec<(f64, f64)> = genomes.par_chunks(width).map(|row| analytic::per_need(world, row, demand)).collect();
+        let (p, g) = each.iter().fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+        (p / n, g / n)
+    };
+    let (ip, ig) = mean(innate);
+    let ((lp, lg), kl) = match learned {
+        Some(l) => (mean(&l.genomes), l.kl.iter().sum::<f64>() / n),
+        None => ((ip, ig), 0.0),
+    };
+    let h = &mut m.history;
+    h.float("learning_kl", kl);
+    h.float("innate_proxy_per_need", ip);
+    h.float("innate_gold_per_need", ig);
+    h.float("learned_proxy_per_need", lp);
+    h.float("learned_gold_per_need", lg);
 }
 
 /// Sizes that would allocate more than the machine has, or queue more
@@ -194,6 +252,44 @@ mod tests {
         assert_eq!(a.measurements.history.rows(), 5);
         assert_eq!(a.lineage.snapshots.len(), 2);
         assert!(a.bytes_per_agent < 1024.0, "{}", a.bytes_per_agent);
+    }
+
+    #[test]
+    fn a_lifetime_of_zero_iterations_is_plain_evolution() {
+        let w = World::assistant();
+        let mut cfg = Config::new(60, 4, Fitness::Sum);
+        cfg.replication.initial_spread = 0.5;
+        cfg.replication.snapshots = vec![0, 4];
+        let plain = evolve(&w, &cfg, &Control::new()).unwrap();
+        for inherit in [Inherit::Innate, Inherit::Learned] {
+            cfg.lifetime = Some(Lifetime::new(0, 16, inherit));
+            let out = evolve(&w, &cfg, &Control::new()).unwrap();
+            assert_eq!(out.lineage, plain.lineage);
+            for (name, col) in &plain.measurements.history.columns {
+                assert_eq!(out.measurements.history.get(name), Some(col), "{name}");
+            }
+            assert_eq!(out.measurements.history.floats("learning_kl").unwrap(), &[0.0; 4]);
+        }
+    }
+
+    #[test]
+    fn learned_inheritance_passes_learning_on_and_threads_change_nothing() {
+        let w = World::assistant();
+        let mut cfg = Config::new(40, 3, Fitness::Rate);
+        cfg.replication.snapshots = vec![3];
+        let mut runs = Vec::new();
+        for inherit in [Inherit::Innate, Inherit::Learned] {
+            cfg.lifetime = Some(Lifetime::new(2, 16, inherit));
+            let run = |t| with_threads(Some(t), || evolve(&w, &cfg, &Control::new())).unwrap().unwrap();
+            let (a, b) = (run(1), run(2));
+            assert!(format!("{a:?}") == format!("{b:?}"), "threads changed the result");
+            let kl = a.measurements.history.floats("learning_kl").unwrap();
+            assert!(kl.iter().all(|&x| x > 0.0), "{kl:?}");
+            runs.push(a);
+        }
+        // Innate: offspring start from mutated zeros, far from what was learned.
+        let drift = |o: &Output| o.lineage.snapshots[0].genomes.iter().map(|x| x.abs()).sum::<f64>();
+        assert!(drift(&runs[1]) > 2.0 * drift(&runs[0]), "{} vs {}", drift(&runs[1]), drift(&runs[0]));
     }
 
     #[test]
