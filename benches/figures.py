@@ -310,7 +310,43 @@ def envs() -> str:
         f"{d['single'] / 1e3:.0f} thousand: Python per step is what the vector environment removes.")
 
 
-BLOCKS: dict[str, Callable[[], str]] = {"baldwin": baldwin, "envs": envs, "sweep": sweep, "demo": demo, "niche": niche, "limit": limit, "routing": routing, "learn": learn,
+C4L_COLUMNS = [("game_length", "game length"), ("immediate_win_rate", "immediate-win rate"),
+               ("block_rate", "block rate"), ("strength_vs_greedy", "wins vs greedy"),
+               ("weight_wins_now", "weight wins_now")]
+
+
+def connect4_learners() -> str:
+    d = load("connect4_learners")
+    pressures = d["pressures"]
+    rows = ["| how | objective | p | " + " | ".join(t for _, t in C4L_COLUMNS) + " |",
+            "|---|---|---:|" + "---:|" * len(C4L_COLUMNS)]
+    found = []
+    for how, key, dim in (("self-play", "self_play", "objective"), ("evolution", "evolution", "fitness")):
+        cells = {(c[dim], c["pressure"], c["metric"]): c for c in d[key]["cells"]}
+        modes = list(dict.fromkeys(k[0] for k in cells))
+        for m in modes:
+            for p in pressures:
+                rows.append(f"| {how} | {m} | {p:g} | " + " | ".join(
+                    f"{cells[(m, p, c)]['mean']:.2f} [{cells[(m, p, c)]['low']:.2f}, {cells[(m, p, c)]['high']:.2f}]"
+                    for c, _ in C4L_COLUMNS) + " |")
+            lo, hi = cells[(m, pressures[0], "immediate_win_rate")], cells[(m, pressures[-1], "immediate_win_rate")]
+            gl, gh = cells[(m, pressures[0], "game_length")], cells[(m, pressures[-1], "game_length")]
+            trend = ("takes fewer immediate wins" if hi["high"] < lo["low"] else
+                     "takes more immediate wins" if hi["low"] > lo["high"] else "takes immediate wins as often")
+            found.append(f"{how} on `{m}`: from p = {pressures[0]:g} to {pressures[-1]:g} it {trend} "
+                         f"({lo['mean']:.2f} → {hi['mean']:.2f}) in games of {gl['mean']:.1f} → {gh['mean']:.1f} plies.")
+    sp, ev = d["self_play"], d["evolution"]
+    c = sp["config"]
+    head = (f"Measured by `benches/study_connect4_learners.py` (`benches/results/connect4_learners.json`): "
+            f"self-play runs of {c['learners']} learners x {c['iterations']} iterations x {c['games']} games "
+            f"(reward priced in a knockout of {c['population']}), {sp['seconds']:.0f} s; evolution at "
+            f"`connect4_pressure`'s defaults, {ev['seconds']:.0f} s; mean [95% interval] over seeds of each run's "
+            f"last {int(100 * sp['tail'])}% of iterations (self-play) or {int(100 * ev['tail'])}% of generations "
+            "(evolution).")
+    return head + "\n\n" + "\n".join(rows) + "\n\n" + "\n".join(f"- {f}" for f in found)
+
+
+BLOCKS: dict[str, Callable[[], str]] = {"connect4_learners": connect4_learners, "baldwin": baldwin, "envs": envs, "sweep": sweep, "demo": demo, "niche": niche, "limit": limit, "routing": routing, "learn": learn,
                                        "connect4": connect4, "fixation": fixation}
 
 

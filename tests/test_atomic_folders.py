@@ -77,7 +77,7 @@ def test_sigkill_at_random_moments_never_leaves_a_mixed_folder(tmp_path):
         seed = _check_whole(tmp_path / "out")
         assert seed is None or seed <= i
         held.append(seed)
-        scale = scale / 1.15 if seed == i else scale * 1.15
+        scale = min(3.0, max(0.3, scale / 1.15 if seed == i else scale * 1.15))
     # The next run finishes and cleans every temporary the kills left.
     assert subprocess.run(_command(tmp_path, 99), capture_output=True).returncode == 0
     assert _check_whole(tmp_path / "out") == 99

@@ -32,6 +32,7 @@ LONG = {
                                       "episodes=100)",
     "learning inside lifetimes": "r.evolve(r.NicheWorld.preset(), population=100_000, generations=10, fitness='rate', "
                                  "lifetime=r.learn.Learn(iterations=100, episodes=64))",
+    "self-play learners": "r.learn.self_play(connect4.Knockout(pressure=0.5), learners=4096, iterations=10**6)",
     "knockout of 200,000": "r.evolve(connect4.Knockout(pressure=0.5), population=200_000, generations=100, "
                            "fitness='moves')",
     "perft": "connect4.perft(14)",

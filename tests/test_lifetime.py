@@ -104,3 +104,29 @@ def test_bad_lifetimes_name_the_field(kwargs, field):
 def test_a_lifetime_must_be_a_learn():
     with pytest.raises(ConfigError, match="lifetime"):
         _run(lifetime={"iterations": 3})
+
+
+def test_the_learning_rate_can_evolve_with_the_genome():
+    """PBT's explore/exploit: ln(lr) is one more inherited, mutated gene."""
+    life = Learn(iterations=2, episodes=16, evolve_lr=True, optimizer=r.learn.Adam(lr=0.05))
+    kw = dict(mutation=r.Mutation(rate=1.0, scale=0.5), snapshots=[0, 6], lifetime=life)
+    a, b = _run(threads=1, **kw), _run(threads=2, **kw)
+    assert a.history.equals(b.history)
+    lr = a.history["learning_rate"]
+    assert lr[0] == pytest.approx(0.05)  # everybody starts at the optimizer's rate
+    rates = {g: a.agents.filter(pl.col("generation") == g)["learning_rate"].to_numpy() for g in (0, 6)}
+    assert np.allclose(rates[0], 0.05) and rates[6].std() > 0.01  # mutation spread them
+    assert ((rates[6] >= 1e-6) & (rates[6] <= 10)).all()
+    # Snapshots stay the world's genomes.
+    assert a.snapshots[6].shape == (80, r.NicheWorld.preset().genome_width)
+    with pytest.raises(ConfigError, match="lifetime.evolve_lr"):
+        Learn(evolve_lr="yes")
+
+
+def test_the_example_sweep_config_reads():
+    from pathlib import Path
+
+    from replicators.io.config import SweepConfig
+
+    cfg = SweepConfig.from_toml(Path(__file__).resolve().parents[1] / "examples" / "sweep_baldwin.toml")
+    assert cfg.experiment == "baldwin" and cfg.kwargs["inherits"] == ("none", "innate", "learned")

@@ -15,6 +15,7 @@ experiment takes size knobs (``population``, ``generations``, ``seeds``,
   ``competition.persona_phases`` (the persona phase diagram) and
   ``competition.ideal_free_check`` (specialist shares against the ideal free distribution).
 - ``connect4_pressure``: Connect Four knockout pressure x fitness.
+- ``connect4_self_play``: the same question for learners trained by self-play on the seed's reward.
 - ``loss_aggregation``: learners' loss aggregation x returns x trajectory (x advantage).
 - ``length_bias``: whether GRPO's 1/|o| lengthens wrong answers (Dr. GRPO).
 - ``value_head``: the value head's share of the policy gradient, by reward kind and lambda.
@@ -34,17 +35,17 @@ Examples
 """
 
 from . import (
-    baldwin, competition, connect4_pressure, goodhart, length_bias, loss_aggregation, overoptimization, phase_diagram, sum_vs_rate, tradeoff,
-    value_head,
+    baldwin, competition, connect4_pressure, connect4_self_play, goodhart, length_bias, loss_aggregation,
+    overoptimization, phase_diagram, sum_vs_rate, tradeoff, value_head,
 )
 from ..sweeps import Sizes, SweepResult, sweep
 
 #: Every ready experiment's function by name (``replicators sweep`` reads ``experiment`` from here).
 EXPERIMENTS = {m.run.__name__: m.run for m in (sum_vs_rate, phase_diagram, tradeoff, goodhart, connect4_pressure,
                                                 loss_aggregation, length_bias, value_head, overoptimization,
-                                                competition, baldwin)}
+                                                competition, baldwin, connect4_self_play)}
 EXPERIMENTS["persona_phases"] = competition.persona_phases
 
 __all__ = ["EXPERIMENTS", "sweep", "Sizes", "SweepResult", "sum_vs_rate", "phase_diagram", "tradeoff", "goodhart",
            "connect4_pressure", "competition", "loss_aggregation", "length_bias", "value_head",
-           "overoptimization", "baldwin"]
+           "overoptimization", "baldwin", "connect4_self_play"]

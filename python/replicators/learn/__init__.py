@@ -15,6 +15,9 @@ also its ``learn`` function, ``replicators._callable``); the knobs are
 ``lifetime``
     ``Learn``: learning inside a lifetime of evolution (population-based
     training, SPEC 5): ``evolve(world, ..., lifetime=Learn(...))``.
+``self_play``
+    Connect Four learners trained by self-play against past selves, on the
+    further games a knockout result buys (SPEC 5).
 
 Examples
 --------
@@ -30,11 +33,13 @@ from .knobs import (
 )
 from .lifetime import INHERIT, Learn
 from .result import LearnResult
+from .self_play import OBJECTIVES, SelfPlayResult, self_play
 from .training import learn, sample_gradients
 
 __all__ = [
     "AGGREGATIONS", "RETURNS", "TRAJECTORIES", "PPO", "PolicyGradient", "GAE", "Group", "Reinforce", "Adam", "SGD",
     "LearnResult", "learn", "sample_gradients", "Learn", "INHERIT",
+    "self_play", "SelfPlayResult", "OBJECTIVES",
 ]
 
 callable_module(__name__)

@@ -75,6 +75,12 @@ class Learn:
     inherit
         ``"innate"`` (offspring start from the parent's starting logits) or
         ``"learned"`` (from its logits after learning).
+    evolve_lr
+        PBT's explore/exploit on the learning rate: each agent carries
+        ln(lr) as one more gene, starting from the optimizer's lr,
+        inherited and mutated with its genome (kept in [1e-6, 10]); the
+        history gains ``learning_rate`` (mean over agents) and the
+        ``agents`` table each agent's rate at snapshots.
     algorithm, advantage, aggregation, returns, trajectory, max_chain, optimizer, entropy_bonus, kl_penalty
         The learner's knobs, as ``replicators.learn`` takes them (PPO, GAE,
         Adam with lr 0.05 by default).
@@ -92,6 +98,7 @@ class Learn:
     iterations: int = 5
     episodes: int = 32
     inherit: str = "innate"
+    evolve_lr: bool = False
     algorithm: PPO | PolicyGradient = field(default_factory=PPO)
     advantage: GAE | Group | Reinforce = field(default_factory=GAE)
     aggregation: str = "sum"
@@ -107,6 +114,8 @@ class Learn:
         v.obey(self, {f: f for f in ("episodes", "max_chain", "kl_penalty")}, "lifetime.")
         v.obey(self, {"entropy_bonus": "learn.entropy_bonus"}, "lifetime.")
         v.choice("lifetime.inherit", self.inherit, INHERIT)
+        if not isinstance(self.evolve_lr, bool):
+            raise invalid("lifetime.evolve_lr", self.evolve_lr, "true or false")
         v.choice("lifetime.aggregation", self.aggregation, AGGREGATIONS)
         v.choice("lifetime.returns", self.returns, RETURNS)
         v.choice("lifetime.trajectory", self.trajectory, TRAJECTORIES)
@@ -117,7 +126,7 @@ class Learn:
     def _lifetime(self) -> dict[str, Any]:
         """The knobs as the core's evolve takes them."""
         return {
-            "iterations": self.iterations, "episodes": self.episodes, "inherit": self.inherit,
+            "iterations": self.iterations, "episodes": self.episodes, "inherit": self.inherit, "evolve_lr": self.evolve_lr,
             "algorithm": self.algorithm._core(), "advantage": self.advantage._core(), "aggregation": self.aggregation,
             "returns": self.returns, "trajectory": self.trajectory, "max_chain": self.max_chain,
             "optimizer": self.optimizer._core(), "entropy_bonus": self.entropy_bonus, "kl_penalty": self.kl_penalty,

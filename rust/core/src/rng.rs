@@ -33,6 +33,8 @@ pub mod domain {
     pub const C4_STRENGTH: u64 = 31;
     /// Connect Four: batches of playouts (`connect4::playout`).
     pub const C4_PLAYOUT: u64 = 32;
+    /// Connect Four learners: one stream per (iteration, learner) (`connect4::self_play`).
+    pub const C4_LEARN: u64 = 33;
     /// Learners: one stream per (iteration, learner) for its batch and minibatch shuffles.
     pub const LEARN: u64 = 40;
     /// Learning inside a lifetime: the learners' seed of each generation (`learn::lifetime`).

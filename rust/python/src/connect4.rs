@@ -9,7 +9,7 @@ use pyo3::types::PyDict;
 use replicators_core::connect4::board::{column_of, Outcome, Player};
 use replicators_core::connect4::features::{self, Threats, COUNT};
 use replicators_core::connect4::playout::{games_between, random_games, Summary};
-use replicators_core::connect4::{evolve, perft, Agent, Bot, Config, Fitness, Format, Policy, Position};
+use replicators_core::connect4::{evolve, perft, reward, self_play, Agent, Bot, Config, Fitness, Format, Policy, Position};
 use replicators_core::error::Error;
 use replicators_core::rng;
 
@@ -205,4 +205,75 @@ pub fn c4_evolve<'py>(
     d.set_item("history", table(py, out.history)?)?;
     put_lineage(py, &d, out.lineage, COUNT)?;
     Ok(d)
+}
+
+/// Train Connect Four learners by self-play; see `replicators.learn.self_play`.
+#[pyfunction]
+#[pyo3(signature = (*, pressure, objective, population, learners, iterations, games, lr, pool_every, pool_size,
+    strength_games, seed, threads=None, initial=None, progress=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn c4_self_play<'py>(
+    py: Python<'py>,
+    pressure: f64,
+    objective: &str,
+    population: usize,
+    learners: usize,
+    iterations: u64,
+    games: u32,
+    lr: f64,
+    pool_every: u64,
+    pool_size: usize,
+    strength_games: u32,
+    seed: u64,
+    threads: Option<usize>,
+    initial: Option<Vec<f64>>,
+    progress: Option<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let cfg = self_play::Config {
+        learners,
+        iterations,
+        games,
+        population,
+        pressure,
+        objective: self_play::Objective::from_name(objective).map_err(py_err(py))?,
+        lr,
+        pool_every,
+        pool_size,
+        strength_games,
+        seed,
+        initial: initial.unwrap_or_default(),
+    };
+    let out = run_detached(py, threads, progress.as_ref(), |control| self_play::self_play(&cfg, control))?;
+    let d = PyDict::new(py);
+    d.set_item("history", table(py, out.history)?)?;
+    d.set_item("weights", out.weights.into_pyarray(py).reshape([learners, COUNT])?)?;
+    Ok(d)
+}
+
+/// The further games a win, a draw and a loss buy in a knockout
+/// (`connect4::reward`): (win, draw, loss, games).
+#[pyfunction]
+pub fn c4_further_games(py: Python<'_>, population: usize, pressure: f64, win: f64, draw: f64, draw_pool: f64) -> PyResult<(f64, f64, f64, f64)> {
+    let f = reward::further_games(population, pressure, win, draw, draw_pool).map_err(py_err(py))?;
+    Ok((f.win, f.draw, f.loss, f.games))
+}
+
+/// Monte Carlo of the knockout rule for one learner: per tournament
+/// (games, wins, further games after its wins), [tournaments x 3].
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub fn c4_simulate_further_games<'py>(
+    py: Python<'py>,
+    population: usize,
+    pressure: f64,
+    win: f64,
+    draw: f64,
+    draw_pool: f64,
+    tournaments: u64,
+    seed: u64,
+) -> PyResult<Bound<'py, PyArray2<u64>>> {
+    reward::further_games(population, pressure, win, draw, draw_pool).map_err(py_err(py))?;
+    let runs = py.detach(|| reward::simulate(population, pressure, win, draw, draw_pool, tournaments, &mut rng::stream(seed, &[])));
+    let flat: Vec<u64> = runs.iter().flat_map(|r| [r.0, r.1, r.2]).collect();
+    flat.into_pyarray(py).reshape([runs.len(), 3])
 }

@@ -129,7 +129,7 @@ pub fn lifetime_from(d: &Bound<'_, PyDict>) -> PyResult<Lifetime> {
     )
     .map_err(|e| py_err(py)(e.within("lifetime")))?;
     let inherit = Inherit::from_name(&get("inherit")?.extract::<String>()?).map_err(py_err(py))?;
-    Ok(Lifetime { learn, inherit })
+    Ok(Lifetime { learn, inherit, evolve_lr: get("evolve_lr")?.extract()? })
 }
 
 /// The config of one plain policy-gradient batch (the exact checks' probe):

@@ -23,7 +23,8 @@ mod _core {
 
     #[pymodule_export]
     use crate::connect4::{
-        c4_choose, c4_evolve, c4_feature_names, c4_features, c4_games, c4_perft, c4_probabilities, c4_random_games, c4_state,
+        c4_choose, c4_evolve, c4_feature_names, c4_features, c4_further_games, c4_games, c4_perft, c4_probabilities, c4_random_games,
+        c4_self_play, c4_simulate_further_games, c4_state,
     };
     #[pymodule_export]
     use crate::detach::Stop;

@@ -19,6 +19,7 @@ fn fields() -> impl Iterator<Item = &'static Field> {
         egt::laws::LAWS,
         learn::config::LAWS,
         learn::lifetime::LAWS,
+        connect4::self_play::LAWS,
     ]
     .into_iter()
     .flatten()
@@ -38,6 +39,7 @@ pub fn names(set: &str) -> PyResult<Vec<&'static str>> {
     Ok(match set {
         "niche.fitness" => niche::Fitness::NAMES.to_vec(),
         "learn.inherit" => learn::Inherit::NAMES.to_vec(),
+        "connect4.objective" => connect4::self_play::Objective::NAMES.to_vec(),
         "niche.routing" => niche::Routing::NAMES.to_vec(),
         "niche.choose_by" => niche::ChooseBy::NAMES.to_vec(),
         "niche.farming" => niche::persona::FARMING.to_vec(),

@@ -200,6 +200,11 @@ pub fn niche_evolve<'py>(
         learned.append((g, PyArray1::from_vec(py, genomes).reshape([n, w.genome_width()])?, PyArray1::from_vec(py, kl)))?;
     }
     d.set_item("learned", learned)?;
+    let rates = PyList::empty(py);
+    for (g, lrs) in out.learning_rates {
+        rates.append((g, PyArray1::from_vec(py, lrs)))?;
+    }
+    d.set_item("learning_rates", rates)?;
     d.set_item("reference", PyArray1::from_vec(py, out.reference).reshape([w.k(), w.a()])?)?;
     d.set_item("bytes_per_agent", out.bytes_per_agent)?;
     Ok(d)

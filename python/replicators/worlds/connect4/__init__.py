@@ -6,6 +6,9 @@
     ``Knockout`` and ``RoundRobin``: worlds for ``replicators.evolve``.
 ``result``
     ``TournamentResult``, what evolving a tournament returns.
+``reward``
+    ``further_games``: the further games a knockout result buys (the
+    reward of the self-play learners, ``replicators.learn.self_play``).
 
 Examples
 --------
@@ -18,9 +21,10 @@ Examples
 
 from .engine import BOTS, FEATURES, Position, perft, play_games, random_games, weights
 from .result import TournamentResult
+from .reward import Further, further_games, simulate_further_games
 from .tournament import FITNESS, Knockout, RoundRobin
 
 __all__ = [
     "BOTS", "FEATURES", "FITNESS", "Knockout", "Position", "RoundRobin", "TournamentResult",
-    "perft", "play_games", "random_games", "weights",
+    "perft", "play_games", "random_games", "weights", "Further", "further_games", "simulate_further_games",
 ]

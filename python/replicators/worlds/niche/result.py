@@ -113,6 +113,8 @@ class NicheResult(Evolved):
         }
         for g, _, kl in raw["learned"]:
             per_agent[int(g)]["learning_kl"] = kl
+        for g, lrs in raw["learning_rates"]:
+            per_agent.setdefault(int(g), {})["learning_rate"] = lrs
         return NicheResult(
             **Evolved.shared(world, raw, config, pl.DataFrame(h), per_agent),
             learned={int(g): genomes for g, genomes, _ in raw["learned"]},

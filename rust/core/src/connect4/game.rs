@@ -3,6 +3,7 @@
 use super::board::{column_mask, has_four, Outcome, Player, Position, BOTTOM, CELLS, HEIGHT};
 use super::bots::Agent;
 use super::features::Threats;
+use super::policy::Choice;
 use crate::rng::{self, Rng};
 
 /// What one side did in a game.
@@ -34,12 +35,19 @@ pub struct Game {
 /// Play a game between `first` and `second`, drawing from `rng`.
 pub fn play(first: Agent<'_>, second: Agent<'_>, rng: &mut Rng) -> Game {
     let agents = [first, second];
+    play_with(rng, |s, pos, t, rng| agents[s].choose(pos, t, rng))
+}
+
+/// The one game loop: `choose(side, position, threats, rng)` picks each
+/// move (side 0 moves first); a learner's choice also records its score.
+#[inline]
+pub fn play_with(rng: &mut Rng, mut choose: impl FnMut(usize, &Position, &Threats, &mut Rng) -> Choice) -> Game {
     let mut sides = [Side::default(); 2];
     let mut pos = Position::EMPTY;
     loop {
         let s = (pos.plies() & 1) as usize;
         let t = Threats::of(&pos);
-        let choice = agents[s].choose(&pos, &t, rng);
+        let choice = choose(s, &pos, &t, rng);
         let side = &mut sides[s];
         side.moves += 1;
         side.entropy += choice.entropy;

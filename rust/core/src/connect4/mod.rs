@@ -7,7 +7,8 @@
 //! (softmax over legal moves), `bots` (random and greedy), `game` (one
 //! game and its record), `playout` (batches of games), `tournament`
 //! (knockout and round robin), `fitness`, `measure` (history rows),
-//! `evolve` (the loop).
+//! `evolve` (the loop), `reward` (the further games a knockout result
+//! buys) and `self_play` (policy-gradient learners, SPEC 5).
 
 pub mod board;
 pub mod bots;
@@ -19,6 +20,8 @@ pub mod measure;
 pub mod perft;
 pub mod playout;
 pub mod policy;
+pub mod reward;
+pub mod self_play;
 pub mod tournament;
 
 pub use board::{Outcome, Player, Position};

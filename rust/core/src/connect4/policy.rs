@@ -74,6 +74,14 @@ impl Policy {
     /// Draw a move for the player to move in `pos` (which must not be over).
     #[inline]
     pub fn choose(&self, pos: &Position, t: &Threats, rng: &mut Rng) -> Choice {
+        self.choose_scored(pos, t, rng, None)
+    }
+
+    /// `choose`, the same draws, adding the score of the move drawn,
+    /// grad_w log pi(move) = phi(move) - sum_i pi_i phi(move_i), to `score`
+    /// (what a policy-gradient learner accumulates over its moves).
+    #[inline]
+    pub fn choose_scored(&self, pos: &Position, t: &Threats, rng: &mut Rng, score: Option<&mut [f64; COUNT]>) -> Choice {
         let mut cells = [0u64; 7];
         let mut codes = [0u8; 7];
         let mut w = [0.0f64; 7];
@@ -108,12 +116,34 @@ impl Policy {
                 dot += w[i] * self.logit[codes[i] as usize];
             }
             let entropy = (total.ln() - dot / total).max(0.0);
+            if let Some(score) = score {
+                add_score(score, &codes[..n], codes[pick], |i| w[i] / total);
+            }
             Choice { bit: cells[pick], entropy }
         } else {
             let (_, h) = self.distribution(&(0..n).map(|i| (cells[i], codes[i])).collect::<Vec<_>>());
             let best = (0..n).map(|i| self.logit[codes[i] as usize]).fold(f64::NEG_INFINITY, f64::max);
             let top: Vec<usize> = (0..n).filter(|&i| self.logit[codes[i] as usize] == best).collect();
-            Choice { bit: cells[top[rng::below(rng, top.len() as u64) as usize]], entropy: h }
+            let pick = top[rng::below(rng, top.len() as u64) as usize];
+            if let Some(score) = score {
+                let share = 1.0 / top.len() as f64;
+                add_score(score, &codes[..n], codes[pick], |i| if self.logit[codes[i] as usize] == best { share } else { 0.0 });
+            }
+            Choice { bit: cells[pick], entropy: h }
+        }
+    }
+}
+
+/// score += phi(chosen) - sum_i p(i) phi(codes[i]).
+fn add_score(score: &mut [f64; COUNT], codes: &[u8], chosen: u8, p: impl Fn(usize) -> f64) {
+    let phi = features::values(chosen);
+    for f in 0..COUNT {
+        score[f] += phi[f];
+    }
+    for (i, &c) in codes.iter().enumerate() {
+        let (q, phi) = (p(i), features::values(c));
+        for f in 0..COUNT {
+            score[f] -= q * phi[f];
         }
     }
 }

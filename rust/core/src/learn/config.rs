@@ -73,6 +73,22 @@ pub enum Optimizer {
     Adam { lr: f64, beta1: f64, beta2: f64, eps: f64 },
 }
 
+impl Optimizer {
+    pub fn lr(&self) -> f64 {
+        match *self {
+            Optimizer::Sgd { lr } | Optimizer::Adam { lr, .. } => lr,
+        }
+    }
+
+    /// The same optimizer at another learning rate.
+    pub fn with_lr(&self, lr: f64) -> Optimizer {
+        match *self {
+            Optimizer::Sgd { .. } => Optimizer::Sgd { lr },
+            Optimizer::Adam { beta1, beta2, eps, .. } => Optimizer::Adam { lr, beta1, beta2, eps },
+        }
+    }
+}
+
 macro_rules! named {
     ($ty:ident { $($name:literal => $variant:expr),* $(,)? }) => {
         impl $ty {

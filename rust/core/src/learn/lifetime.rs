@@ -56,11 +56,15 @@ impl Inherit {
 pub struct Lifetime {
     pub learn: Config,
     pub inherit: Inherit,
+    /// PBT's explore/exploit on the learning rate: each individual carries
+    /// ln(lr) as one more gene, inherited and mutated with the others
+    /// (starting from the optimizer's lr).
+    pub evolve_lr: bool,
 }
 
 impl Lifetime {
     pub fn new(iterations: u64, episodes: u32, inherit: Inherit) -> Lifetime {
-        Lifetime { learn: Config::new(1, iterations, episodes), inherit }
+        Lifetime { learn: Config::new(1, iterations, episodes), inherit, evolve_lr: false }
     }
 
     /// Check every knob, naming the field (`lifetime.<knob>`).
@@ -82,8 +86,9 @@ pub struct Learned {
     pub kl: Vec<f64>,
 }
 
-/// Let every row of `genomes` learn for a lifetime in generation `g`.
-pub fn live(world: &World, lifetime: &Lifetime, genomes: &[f64], seed: u64, g: u64, control: &Control) -> Result<Learned> {
+/// Let every row of `genomes` learn for a lifetime in generation `g`, each
+/// at its own learning rate `lrs[i]` if given (else the optimizer's).
+pub fn live(world: &World, lifetime: &Lifetime, genomes: &[f64], lrs: Option<&[f64]>, seed: u64, g: u64, control: &Control) -> Result<Learned> {
     let width = world.genome_width();
     let n = genomes.len() / width;
     let cfg = Config {
@@ -95,6 +100,11 @@ pub fn live(world: &World, lifetime: &Lifetime, genomes: &[f64], seed: u64, g: u
     };
     let ctx = context(world, &cfg, control).map_err(|e| e.within("lifetime"))?;
     let mut learners = learners_from(&ctx, genomes, n)?;
+    if let Some(lrs) = lrs {
+        for (l, &lr) in learners.iter_mut().zip(lrs) {
+            l.params.lr = Some(lr);
+        }
+    }
     for it in 0..cfg.iterations {
         for (b, block) in learners.chunks_mut(BLOCK).enumerate() {
             control.checkpoint()?;
@@ -125,7 +135,7 @@ mod tests {
         let w = World::assistant();
         let genomes = vec![0.0; 6 * w.genome_width()];
         let life = Lifetime::new(3, 16, Inherit::Innate);
-        let run = |t| with_threads(Some(t), || live(&w, &life, &genomes, 5, 2, &Control::new())).unwrap().unwrap();
+        let run = |t| with_threads(Some(t), || live(&w, &life, &genomes, None, 5, 2, &Control::new())).unwrap().unwrap();
         let (a, b) = (run(1), run(2));
         assert_eq!(a, b);
         assert!(a.kl.iter().all(|&x| x > 0.0), "{:?}", a.kl);
@@ -133,7 +143,7 @@ mod tests {
         let (ka, width) = (w.k() * w.a(), w.genome_width());
         assert!(a.genomes.chunks(width).all(|r| r[ka..].iter().all(|&x| x == 0.0)));
         // Another generation, other streams.
-        let c = live(&w, &life, &genomes, 5, 3, &Control::new()).unwrap();
+        let c = live(&w, &life, &genomes, None, 5, 3, &Control::new()).unwrap();
         assert_ne!(a.genomes, c.genomes);
     }
 

@@ -304,6 +304,7 @@ pub(super) fn learners_from(ctx: &Context<'_>, rows: &[f64], count: usize) -> Re
                     opt_value: State::new(k * ctx.width),
                     value: value.clone(),
                     logits,
+                    lr: None,
                 },
             }
         })

@@ -26,6 +26,9 @@ pub struct Params {
     pub value: Vec<f64>,
     pub opt_logits: State,
     pub opt_value: State,
+    /// This learner's own learning rate (None: the config's): what a
+    /// lifetime inherits when evolution tunes it (`super::lifetime`).
+    pub lr: Option<f64>,
 }
 
 /// What one update measured.
@@ -258,10 +261,11 @@ pub fn update(
             // Minimise the loss: its gradient is minus the policy gradient.
             s.grad.clear();
             s.grad.extend((0..old.p.len()).map(|c| -(cells[c] - totals[c / a] * new.p[c])));
-            params.opt_logits.step(&cfg.optimizer, &mut params.logits, &s.grad);
+            let opt = params.lr.map_or(cfg.optimizer, |lr| cfg.optimizer.with_lr(lr));
+            params.opt_logits.step(&opt, &mut params.logits, &s.grad);
             if gae {
                 stats.value_loss += loss / steps as f64;
-                params.opt_value.step(&cfg.optimizer, &mut params.value, &s.value_grad);
+                params.opt_value.step(&opt, &mut params.value, &s.value_grad);
             }
             updates += 1;
         }

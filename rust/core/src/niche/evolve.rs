@@ -66,6 +66,15 @@ pub struct Output {
     /// With a lifetime that learns: at each snapshot generation, the learned
     /// genomes (rows like the snapshot's) and each agent's `learning_kl`.
     pub learned: Vec<(u64, Vec<f64>, Vec<f64>)>,
+    /// With a lifetime that evolves its learning rate: each agent's rate at
+    /// each snapshot generation (the final population's included).
+    pub learning_rates: Vec<(u64, Vec<f64>)>,
+}
+
+/// The learning rate an ln(lr) gene stands for, kept in [1e-6, 10]: beyond,
+/// mutation's random walk would reach rates whose steps overflow.
+fn learning_rate(gene: f64) -> f64 {
+    gene.exp().clamp(1e-6, 10.0)
 }
 
 /// Each agent's Malthusian r from its episodes (in agent order); an agent
@@ -120,9 +129,26 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
     let mut agents = Vec::new();
     let mut learned_snapshots = Vec::new();
     let demand = world.demand_shares();
-    let lineage = run.run(genomes, width, control, |g, genomes| {
+    // PBT on the learning rate: ln(lr) rides as one more gene per row.
+    let evolve_lr = cfg.lifetime.as_ref().filter(|l| l.evolve_lr);
+    let stride = width + evolve_lr.is_some() as usize;
+    let start = match evolve_lr {
+        Some(l) => genomes.chunks(width).flat_map(|r| r.iter().cloned().chain([l.learn.optimizer.lr().ln()])).collect(),
+        None => genomes,
+    };
+    let mut lr_snapshots = Vec::new();
+    let mut lineage = run.run(start, stride, control, |g, rows| {
+        let (view, lrs): (std::borrow::Cow<'_, [f64]>, Option<Vec<f64>>) = if evolve_lr.is_some() {
+            let strip = rows.chunks(stride).flat_map(|r| r[..width].iter().cloned()).collect();
+            (std::borrow::Cow::Owned(strip), Some(rows.chunks(stride).map(|r| learning_rate(r[width])).collect()))
+        } else {
+            (std::borrow::Cow::Borrowed(&*rows), None)
+        };
+        let genomes: &[f64] = &view;
         let learned = match &cfg.lifetime {
-            Some(life) if life.learn.iterations > 0 => Some(lifetime::live(world, life, genomes, seed, g, control)?),
+            Some(life) if life.learn.iterations > 0 => {
+                Some(lifetime::live(world, life, genomes, lrs.as_deref(), seed, g, control)?)
+            }
             _ => None,
         };
         let played: &[f64] = learned.as_ref().map_or(&*genomes, |l| &l.genomes);
@@ -137,8 +163,14 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
         if cfg.lifetime.is_some() {
             record_lifetime(world, &demand, genomes, learned.as_ref(), &mut measurements);
         }
+        if let Some(lrs) = &lrs {
+            measurements.history.float("learning_rate", lrs.iter().sum::<f64>() / n as f64);
+        }
         if run.snapshots.contains(&g) {
             agents.push((g, stats.clone()));
+            if let Some(lrs) = &lrs {
+                lr_snapshots.push((g, lrs.clone()));
+            }
             if let Some(l) = &learned {
                 learned_snapshots.push((g, l.genomes.clone(), l.kl.clone()));
             }
@@ -153,11 +185,24 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
                 + scratch.bytes(),
         );
         if let (Some(l), Some(Lifetime { inherit: Inherit::Learned, .. })) = (&learned, &cfg.lifetime) {
-            genomes.copy_from_slice(&l.genomes);
+            drop(view);
+            for (row, learned) in rows.chunks_mut(stride).zip(l.genomes.chunks(width)) {
+                row[..width].copy_from_slice(learned);
+            }
         }
         Ok(fitness)
     })?;
-    Ok(Output { measurements, lineage, reference, bytes_per_agent: peak_bytes as f64 / n as f64, agents, learned: learned_snapshots })
+    if evolve_lr.is_some() {
+        // Snapshots as the world's genomes; their learning rates beside them.
+        for snap in &mut lineage.snapshots {
+            if snap.fitness.is_none() {
+                lr_snapshots.push((snap.generation, snap.genomes.chunks(stride).map(|r| learning_rate(r[width])).collect()));
+            }
+            snap.genomes = snap.genomes.chunks(stride).flat_map(|r| r[..width].iter().cloned()).collect();
+        }
+    }
+    Ok(Output { measurements, lineage, reference, bytes_per_agent: peak_bytes as f64 / n as f64, agents, learned: learned_snapshots,
+                learning_rates: lr_snapshots })
 }
 
 /// The lifetime's columns of the history (SPEC 5): how far learning moved
