@@ -94,3 +94,13 @@ def test_the_example_sweep_config_reads():
 
     cfg = SweepConfig.from_toml(Path(__file__).resolve().parents[1] / "examples" / "sweep_connect4_self_play.toml")
     assert cfg.experiment == "connect4_self_play" and cfg.kwargs["objectives"] == ("games", "moves", "entropy")
+
+
+def test_the_sweep_writes_its_report(tmp_path):
+    from replicators.experiments import connect4_self_play
+    from replicators.experiments.reports import build_report
+
+    res = connect4_self_play(pressures=(0.0, 0.95), seeds=2, learners=2, iterations=3, games=8, strength_games=10)
+    build_report(res).write(tmp_path)
+    html = (tmp_path / "index.html").read_text()
+    assert "Connect Four learners" in html and (tmp_path / "pressure.png").exists()

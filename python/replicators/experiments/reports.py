@@ -207,7 +207,30 @@ def connect4_pressure_report(res: SweepResult) -> Report:
     return rep
 
 
+def connect4_self_play_report(res: SweepResult) -> Report:
+    c = res.config
+    rep = Report(
+        "Connect Four learners: does self-play on the further games a win buys drag games out?",
+        intro=(f"Learners (softmax over engine features) train by REINFORCE against pools of their past selves, "
+               f"{c.get('learners')} per run, {c.get('iterations')} iterations of {c.get('games')} games; a game's "
+               f"reward is what its result is worth in a knockout of {c.get('population')} at each pressure "
+               "(the further games a win buys), counted in games, moves or entropy. Summaries average each run's "
+               "last 20% of iterations; intervals are 95% Student t intervals over seeds."),
+    )
+    ms = [m for m in CONNECT4 if m in set(res.cells["metric"].to_list())]
+    rep.add_table("Summary per objective and pressure", res.headline(ms),
+                  caption="mean [95% interval] over seeds; immediate_win_rate = P(plays the win | one exists)")
+    rep.add_chart("pressure", charts.summary_panel(res, ms, x="pressure", color="objective"),
+                  "Against the knockout pressure, one colour per objective.")
+    weights = [m for m in res.cells["metric"].unique(maintain_order=True).to_list() if m.startswith("weight_")]
+    rep.add_chart("weights", charts.summary_panel(res, weights, x="pressure", color="objective", columns=3),
+                  "Mean feature weights of the learners (the bias weight cancels in the softmax).")
+    rep.add_table("All measures", res.wide(), caption="means and interval bounds per cell")
+    return rep
+
+
 REPORTS: dict[str, Callable[[SweepResult], Report]] = {
+    "connect4_self_play": connect4_self_play_report,
     "competition": competition_reports.competition_report,
     "persona_phases": competition_reports.persona_phases_report,
     "loss_aggregation": learner_reports.loss_aggregation_report,
