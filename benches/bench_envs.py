@@ -150,6 +150,23 @@ def single() -> float:
     return len(acts) / (time.perf_counter() - t)
 
 
+def example() -> dict:
+    """The NumPy policy-gradient example at its defaults: exact return before and after, and its time."""
+    import importlib.util
+
+    import replicators as r
+
+    spec = importlib.util.spec_from_file_location("numpy_pg", Path(__file__).parents[1] / "examples" / "numpy_policy_gradient.py")
+    pg = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pg)
+    world = r.NicheWorld.preset()
+    t = time.perf_counter()
+    logits, history, skill = pg.train(world)
+    seconds = time.perf_counter() - t
+    return {"before": pg.exact_return(world, 0 * logits, skill), "after": pg.exact_return(world, logits, skill),
+            "iterations": len(history), "seconds": seconds}
+
+
 def _in_subprocess(threads: int, call: str) -> float:
     env = {**os.environ, "RAYON_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
     code = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import bench_envs as b; print({call})"
@@ -173,6 +190,7 @@ def main() -> None:
         "batches": rows,
         "sync_vector_1024": _in_subprocess(1, "b.sync_vector()"),
         "single": _in_subprocess(1, "b.single()"),
+        "example": example(),
         "goal_steps_per_second": 1e7,
     }
     RESULTS.write_text(json.dumps(out, indent=1) + "\n")

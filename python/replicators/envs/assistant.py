@@ -136,6 +136,9 @@ class AssistantVectorEnv(VectorEnv):
     def __init__(self, world: NicheWorld, num_envs: int, *, skill: Sequence[float] | None = None) -> None:
         self.world = world
         self.num_envs = v.integer("num_envs", num_envs, 1, 2**31)
+        # Per environment: its state (~72 B), a step's outputs in the core and
+        # as numpy arrays (~2 x 40 B), the info masks.
+        v.fits_in_memory("num_envs", self.num_envs, 200.0 * self.num_envs, f"{self.num_envs:,} environments")
         self._core = _core_envs(world, self.num_envs, skill)
         self.single_observation_space, self.single_action_space = _spaces(self._core)
         self.observation_space = batch_space(self.single_observation_space, self.num_envs)

@@ -29,9 +29,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import _validate as v
-from ..errors import invalid
 from .._callable import callable_module
-from ..learn.self_play import OBJECTIVES, self_play
+from ..learn.self_play import OBJECTIVES, arguments, self_play
 from ..sweeps import Progress, Runner, SweepResult, levels, sweep
 from ..worlds.connect4.tournament import Knockout
 
@@ -42,9 +41,7 @@ PRESSURES = (0.0, 0.5, 0.9, 0.95)
 
 
 def _check(world: Any, kwargs: dict[str, Any]) -> int:
-    if not isinstance(world, Knockout):
-        raise invalid("world", world, "connect4.Knockout(pressure=...)")
-    return v.integer("iterations", kwargs.get("iterations", 200), 1)
+    return int(arguments(world, **kwargs)[0]["iterations"])
 
 
 #: Sweeps of ``replicators.learn.self_play`` (iterations).

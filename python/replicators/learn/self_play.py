@@ -55,7 +55,7 @@ from ..errors import ConfigError, invalid
 from ..worlds.connect4.engine import FEATURES
 from ..worlds.connect4.tournament import Knockout
 
-__all__ = ["self_play", "SelfPlayResult", "OBJECTIVES"]
+__all__ = ["self_play", "arguments", "SelfPlayResult", "OBJECTIVES"]
 
 #: What a game's reward counts.
 OBJECTIVES: tuple[str, ...] = tuple(_core.names("connect4.objective"))
@@ -117,6 +117,20 @@ def self_play(
         Same seed, same numbers at any thread count; ``progress`` receives
         iteration increments.
     """
+    config, flat = arguments(world, objective=objective, population=population, learners=learners,
+                             iterations=iterations, games=games, lr=lr, pool_every=pool_every, pool_size=pool_size,
+                             initial=initial, seed=seed)
+    raw = _core.c4_self_play(pressure=world.pressure, strength_games=world.strength_games, threads=v.threads(threads),
+                             initial=flat, progress=progress, **config)
+    return SelfPlayResult(history=pl.DataFrame(dict(raw["history"])), weights=raw["weights"], world=world,
+                          config={**config, "pressure": world.pressure, "initial": initial}, seed=config["seed"])
+
+
+def arguments(world: Any, *, objective: str = "moves", population: int = 64, learners: int = 16,
+              iterations: int = 200, games: int = 64, lr: float = 0.05, pool_every: int = 10, pool_size: int = 8,
+              initial: Any = None, seed: int = 0) -> tuple[dict[str, Any], list[float] | None]:
+    """``self_play``'s arguments checked (errors name the field): the core's
+    knobs and the initial weights as a flat list (None: zeros)."""
     if not isinstance(world, Knockout):
         raise invalid("world", world, "connect4.Knockout(pressure=...) (its rule prices a game's result)")
     learners = int(v.law("self_play.learners", "learners", learners))
@@ -130,7 +144,7 @@ def self_play(
         flat = arr.ravel().tolist()
     config = {
         "objective": v.choice("objective", objective, OBJECTIVES),
-        "population": v.integer("population", population, 2, 100_000),
+        "population": int(v.law("knockout.population", "population", population)),
         "learners": learners,
         "iterations": int(v.law("self_play.iterations", "iterations", iterations)),
         "games": int(v.law("self_play.games", "games", games)),
@@ -139,7 +153,4 @@ def self_play(
         "pool_size": int(v.law("self_play.pool_size", "pool_size", pool_size)),
         "seed": v.seed("seed", seed),
     }
-    raw = _core.c4_self_play(pressure=world.pressure, strength_games=world.strength_games, threads=v.threads(threads),
-                             initial=flat, progress=progress, **config)
-    return SelfPlayResult(history=pl.DataFrame(dict(raw["history"])), weights=raw["weights"], world=world,
-                          config={**config, "pressure": world.pressure, "initial": initial}, seed=config["seed"])
+    return config, flat

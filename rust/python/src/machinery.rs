@@ -20,6 +20,7 @@ fn fields() -> impl Iterator<Item = &'static Field> {
         learn::config::LAWS,
         learn::lifetime::LAWS,
         connect4::self_play::LAWS,
+        connect4::reward::LAWS,
     ]
     .into_iter()
     .flatten()

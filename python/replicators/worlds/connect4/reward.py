@@ -47,7 +47,7 @@ class Further:
 
 
 def _args(population: int, pressure: float, win: float, draw: float, draw_pool: float | None) -> tuple:
-    population = v.integer("population", population, 2, 100_000)
+    population = int(v.law("knockout.population", "population", population))
     pressure, win, draw = (v.probability(f, x) for f, x in (("pressure", pressure), ("win", win), ("draw", draw)))
     if win + draw > 1.0 + 1e-12:
         raise invalid("draw", draw, f"at most 1 - win = {1 - win:g}")

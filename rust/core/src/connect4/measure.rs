@@ -45,7 +45,8 @@ pub fn strength(policies: &[Policy], bot: Bot, games: u32, seed: u64, generation
     Ok((wins, draws))
 }
 
-fn ratio(x: f64, y: f64) -> f64 {
+/// x / y, NaN when nothing was counted.
+pub fn ratio(x: f64, y: f64) -> f64 {
     if y == 0.0 { f64::NAN } else { x / y }
 }
 

@@ -80,7 +80,7 @@ impl Policy {
     /// `choose`, the same draws, adding the score of the move drawn,
     /// grad_w log pi(move) = phi(move) - sum_i pi_i phi(move_i), to `score`
     /// (what a policy-gradient learner accumulates over its moves).
-    #[inline]
+    #[inline(always)]
     pub fn choose_scored(&self, pos: &Position, t: &Threats, rng: &mut Rng, score: Option<&mut [f64; COUNT]>) -> Choice {
         let mut cells = [0u64; 7];
         let mut codes = [0u8; 7];

@@ -27,8 +27,11 @@ use crate::error::{Error, Result};
 use crate::law::{Field, Law};
 use crate::rng::{self, Rng};
 
-/// The field size the recursion accepts (it costs O(N^2)).
-pub const POPULATION: Field = Field::new("population", Law::Integer { min: 2, max: 100_000 });
+/// The field size the recursion accepts: it costs O(N^2) exponentials, and a
+/// self-play learner pays it every iteration (a few ms at 2,048).
+pub const POPULATION: Field = Field::new("knockout.population", Law::Integer { min: 2, max: 2048 });
+/// The law of the reward's own knob.
+pub const LAWS: &[Field] = &[POPULATION];
 
 /// Expected further games after each outcome, and the games a learner plays.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -190,7 +193,7 @@ mod tests {
 
     #[test]
     fn bad_inputs_name_the_field() {
-        assert!(further_games(1, 0.5, 0.5, 0.0, 0.0).unwrap_err().to_string().contains("population"));
+        assert!(further_games(1, 0.5, 0.5, 0.0, 0.0).unwrap_err().to_string().contains("knockout.population"));
         assert!(further_games(10, 1.5, 0.5, 0.0, 0.0).unwrap_err().to_string().contains("pressure"));
         assert!(further_games(10, 0.5, 0.7, 0.5, 0.0).unwrap_err().to_string().contains("draw"));
     }

@@ -25,7 +25,7 @@ use super::board::{Outcome, Player};
 use super::bots::Bot;
 use super::features::{COUNT, NAMES};
 use super::game::{play_with, Game};
-use super::measure::strength;
+use super::measure::{ratio, strength};
 use super::policy::Policy;
 use super::reward::{further_games, POPULATION};
 use crate::control::Control;
@@ -165,20 +165,24 @@ impl Played {
     }
 }
 
-fn iterate(cfg: &Config, learner: &mut Learner, it: u64, index: usize) -> Result<Record> {
+fn iterate(cfg: &Config, learner: &mut Learner, it: u64, index: usize, control: &Control) -> Result<Record> {
     let mut r = rng::stream(cfg.seed, &[domain::C4_LEARN, it, index as u64]);
     let me = Policy::new(&learner.w);
     let played: Vec<Played> = (0..cfg.games as usize)
         .map(|j| {
+            // A batch may hold a million games: Ctrl-C is seen between them.
+            if j % 1024 == 0 {
+                control.checkpoint()?;
+            }
             let opponent = &learner.pool[rng::below(&mut r, learner.pool.len() as u64) as usize];
             let side = j % 2;
             let mut score = [0.0; COUNT];
             let game = play_with(&mut r, |s, pos, t, rng| {
                 if s == side { me.choose_scored(pos, t, rng, Some(&mut score)) } else { opponent.choose(pos, t, rng) }
             });
-            Played { game, side, score }
+            Ok(Played { game, side, score })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let mut rec = Record { games: played.len() as u64, ..Record::default() };
     for p in &played {
         let s = &p.game.sides[p.side];
@@ -231,10 +235,6 @@ fn iterate(cfg: &Config, learner: &mut Learner, it: u64, index: usize) -> Result
     Ok(rec)
 }
 
-fn ratio(x: f64, y: f64) -> f64 {
-    if y == 0.0 { f64::NAN } else { x / y }
-}
-
 /// Train `cfg.learners` learners (inside the caller's rayon pool).
 pub fn self_play(cfg: &Config, control: &Control) -> Result<Output> {
     cfg.validate()?;
@@ -262,7 +262,7 @@ pub fn self_play(cfg: &Config, control: &Control) -> Result<Output> {
         for (b, block) in learners.chunks_mut(256).enumerate() {
             control.checkpoint()?;
             let recs: Result<Vec<Record>> =
-                block.par_iter_mut().enumerate().map(|(j, l)| iterate(cfg, l, it, b * 256 + j)).collect();
+                block.par_iter_mut().enumerate().map(|(j, l)| iterate(cfg, l, it, b * 256 + j, control)).collect();
             records.extend(recs?);
         }
         // Strength of the weights after this iteration's step.
@@ -333,7 +333,7 @@ mod tests {
         assert!(self_play(&cfg, &Control::new()).unwrap_err().to_string().contains("self_play.games"));
         cfg.games = 4;
         cfg.population = 1;
-        assert!(self_play(&cfg, &Control::new()).unwrap_err().to_string().contains("population"));
+        assert!(self_play(&cfg, &Control::new()).unwrap_err().to_string().contains("knockout.population"));
         assert!(Objective::from_name("wins").unwrap_err().to_string().contains("objective"));
     }
 }
