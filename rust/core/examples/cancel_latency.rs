@@ -1,6 +1,8 @@
 //! How long a cancelled run takes to return: `cargo run --release --example
 //! cancel_latency`. Cancels Connect Four and NicheWorld runs at several
-//! moments and prints the worst wait (Ctrl-C must be answered within 1 s).
+//! moments (the first generations of a million agents end near 2 s: their
+//! reproduction first touches its buffers) and prints the worst wait
+//! (Ctrl-C must be answered within 1 s).
 use std::time::{Duration, Instant};
 
 use replicators_core::connect4::evolve::{evolve as c4_evolve, Config as C4Config};
@@ -12,7 +14,7 @@ use replicators_core::niche::{Fitness, World};
 
 fn worst(name: &str, work: impl Fn(&Control) + Sync) {
     let mut worst = 0.0f64;
-    for delay in [100u64, 400, 900, 1500, 2300] {
+    for delay in [100u64, 400, 900, 1500, 1900, 2100, 2300, 2600, 3000] {
         let control = Control::new();
         let waited = std::thread::scope(|s| {
             let h = s.spawn(|| with_threads(Some(2), || work(&control)).unwrap());

@@ -44,9 +44,9 @@ fn main() {
             let fit: Vec<f64> = stats.iter().map(|x| Fitness::Rate.of(x, 0.0)).collect();
             m.record(&w, g, &tr, &stats, &fit, &tally);
             let t3 = Instant::now();
-            let Parents::Chosen(p) = Selection::Proportional { pressure: 1.0, standardize: true }.choose(&fit, n, &mut stream(1, &[g])).unwrap() else { panic!() };
+            let Parents::Chosen(p) = Selection::Proportional { pressure: 1.0, standardize: true }.choose(&fit, n, &mut stream(1, &[g]), &control).unwrap() else { panic!() };
             let t4 = Instant::now();
-            reproduce(&genomes, w.genome_width(), &p, &Mutation { rate: 0.05, scale: 0.1 }, 1, g, &mut next);
+            reproduce(&genomes, w.genome_width(), &p, &Mutation { rate: 0.05, scale: 0.1 }, 1, g, &mut next, &control);
             let t5 = Instant::now();
             let mut limit_stats = Vec::new();
             let limit_steps = limit::run(&w, &rules, &t, 1, g, &mut limit_stats, &mut ls, &control).unwrap();

@@ -3,6 +3,7 @@
 
 use rayon::prelude::*;
 
+use crate::control::Control;
 use crate::error::Result;
 use crate::law::{Field, Law};
 use crate::rng::{self, domain, Rng};
@@ -48,7 +49,9 @@ impl Mutation {
 /// Build the next generation: `next[i] = mutate(genomes[parents[i]])`, where
 /// genomes are rows of `width` genes. Offspring i mutates with the stream
 /// (seed, MUTATION, generation, i), so the result is the same at any thread
-/// count.
+/// count. A cancelled `control` stops the work early, leaving `next`
+/// partial (the caller's next checkpoint returns `Interrupted`).
+#[allow(clippy::too_many_arguments)]
 pub fn reproduce(
     genomes: &[f64],
     width: usize,
@@ -57,6 +60,7 @@ pub fn reproduce(
     seed: u64,
     generation: u64,
     next: &mut Vec<f64>,
+    control: &Control,
 ) {
     next.resize(parents.len() * width, 0.0);
     // The streams' common prefix is hashed once (same streams as `rng::stream`).
@@ -64,6 +68,9 @@ pub fn reproduce(
     const BLOCK: usize = 16;
     let width1 = width.max(1);
     next.par_chunks_mut(width1 * BLOCK).zip(parents.par_chunks(BLOCK)).enumerate().for_each(|(b, (children, ps))| {
+        if control.is_cancelled() {
+            return;
+        }
         // Read the block's parents together first: they are scattered in
         // memory, and fetched one child at a time each would wait in turn.
         if width > 0 {
@@ -92,7 +99,7 @@ mod tests {
     fn no_mutation_copies_parents() {
         let g = vec![1.0, 2.0, 3.0, 4.0];
         let mut next = Vec::new();
-        reproduce(&g, 2, &[1, 1, 0], &Mutation::NONE, 0, 0, &mut next);
+        reproduce(&g, 2, &[1, 1, 0], &Mutation::NONE, 0, 0, &mut next, &Control::new());
         assert_eq!(next, vec![3.0, 4.0, 3.0, 4.0, 1.0, 2.0]);
     }
 
@@ -105,7 +112,7 @@ mod tests {
         let run = |t| {
             with_threads(Some(t), || {
                 let mut next = Vec::new();
-                reproduce(&g, 1, &parents, &m, 11, 3, &mut next);
+                reproduce(&g, 1, &parents, &m, 11, 3, &mut next, &Control::new());
                 next
             })
             .unwrap()

@@ -140,7 +140,10 @@ impl Replication {
         control: &Control,
         mut generation: impl FnMut(u64, &mut [f64]) -> Result<Vec<f64>>,
     ) -> Result<Lineage> {
-        let mut next = Vec::with_capacity(genomes.len());
+        // Zeroed by the allocator (pages mapped on first write, inside
+        // `reproduce`'s interruptible loop), not filled by `resize` there:
+        // at a million agents that fill alone took most of a second.
+        let mut next = vec![0.0; genomes.len()];
         let mut snapshots = Vec::new();
         let mut status = Status::Completed;
         // The parents of the current population (kept only when a snapshot
@@ -158,10 +161,15 @@ impl Replication {
                     fitness: Some(fitness.clone()),
                 });
             }
+            // Selection and reproduction see Ctrl-C too: at a million agents
+            // each takes a few tenths of a second (more when reproduction
+            // first touches its buffer's pages).
+            control.checkpoint()?;
             let mut r = rng::stream(self.seed, &[domain::SELECTION, g]);
-            match self.selection.choose(&fitness, self.population, &mut r)? {
+            match self.selection.choose(&fitness, self.population, &mut r, control)? {
                 Parents::Chosen(parents) => {
-                    reproduce(&genomes, width, &parents, &self.mutation, self.seed, g, &mut next);
+                    reproduce(&genomes, width, &parents, &self.mutation, self.seed, g, &mut next, control);
+                    control.checkpoint()?;
                     std::mem::swap(&mut genomes, &mut next);
                     parents_of_current = self.snapshots.contains(&(g + 1)).then_some(parents);
                 }

@@ -6,6 +6,7 @@
 
 use rayon::prelude::*;
 
+use crate::control::Control;
 use crate::error::{Error, Result};
 use crate::law::{Field, Law};
 use crate::rng::{self, Rng};
@@ -89,8 +90,10 @@ impl Selection {
         Ok(())
     }
 
-    /// Choose `offspring` parents from individuals with the given fitness.
-    pub fn choose(&self, fitness: &[f64], offspring: usize, rng: &mut Rng) -> Result<Parents> {
+    /// Choose `offspring` parents from individuals with the given fitness;
+    /// `Interrupted` if `control` is cancelled meanwhile (at a million
+    /// individuals the searches take a few tenths of a second).
+    pub fn choose(&self, fitness: &[f64], offspring: usize, rng: &mut Rng, control: &Control) -> Result<Parents> {
         self.validate()?;
         if fitness.is_empty() {
             return Err(Error::invalid("population", 0, "at least one individual"));
@@ -116,7 +119,7 @@ impl Selection {
                 let u: Vec<f64> = (0..offspring).map(|_| rng::uniform(rng) * total).collect();
                 u.par_iter()
                     .with_min_len(PAR_MIN)
-                    .map(|&u| cumulative.partition_point(|&c| c <= u).min(n - 1) as u32)
+                    .map(|&u| if control.is_cancelled() { 0 } else { cumulative.partition_point(|&c| c <= u).min(n - 1) as u32 })
                     .collect()
             }
             Selection::Tournament { size } => (0..offspring)
@@ -147,6 +150,7 @@ impl Selection {
                 uniform_from(&survivors, offspring, rng)
             }
         };
+        control.checkpoint()?;
         Ok(Parents::Chosen(parents))
     }
 }
@@ -187,7 +191,7 @@ mod tests {
         let f = [0.0, 1.0, 2.0];
         let sel = Selection::Proportional { pressure: 1.0, standardize: false };
         let m = 90_000;
-        let c = counts(&sel.choose(&f, m, &mut stream(3, &[])).unwrap(), 3);
+        let c = counts(&sel.choose(&f, m, &mut stream(3, &[]), &Control::new()).unwrap(), 3);
         let w: Vec<f64> = f.iter().map(|x: &f64| x.exp()).collect();
         let t: f64 = w.iter().sum();
         for i in 0..3 {
@@ -202,7 +206,7 @@ mod tests {
         let f = [0.0, 10.0, 100.0, -5.0];
         let sel = Selection::Proportional { pressure: 0.0, standardize: true };
         let m = 40_000;
-        let c = counts(&sel.choose(&f, m, &mut stream(4, &[])).unwrap(), 4);
+        let c = counts(&sel.choose(&f, m, &mut stream(4, &[]), &Control::new()).unwrap(), 4);
         let sd = (m as f64 * 0.25 * 0.75).sqrt();
         assert!(c.iter().all(|&k| (k as f64 - 10_000.0).abs() < 4.0 * sd), "{c:?}");
     }
@@ -220,7 +224,7 @@ mod tests {
         // With two individuals, size 2: the fitter wins unless both draws hit the weaker (1/4).
         let sel = Selection::Tournament { size: 2 };
         let m = 40_000;
-        let c = counts(&sel.choose(&[0.0, 1.0], m, &mut stream(5, &[])).unwrap(), 2);
+        let c = counts(&sel.choose(&[0.0, 1.0], m, &mut stream(5, &[]), &Control::new()).unwrap(), 2);
         let sd = (m as f64 * 0.25 * 0.75).sqrt();
         assert!((c[0] as f64 - 10_000.0).abs() < 4.0 * sd, "{c:?}");
     }
@@ -228,7 +232,7 @@ mod tests {
     #[test]
     fn truncation_keeps_the_top() {
         let sel = Selection::Truncation { fraction: 0.5 };
-        let c = counts(&sel.choose(&[3.0, 1.0, 4.0, 0.0], 1000, &mut stream(6, &[])).unwrap(), 4);
+        let c = counts(&sel.choose(&[3.0, 1.0, 4.0, 0.0], 1000, &mut stream(6, &[]), &Control::new()).unwrap(), 4);
         assert_eq!(c[1] + c[3], 0);
         assert!(c[0] > 0 && c[2] > 0);
     }
@@ -236,8 +240,8 @@ mod tests {
     #[test]
     fn threshold_can_go_extinct() {
         let sel = Selection::Threshold { floor: 1.0 };
-        assert_eq!(sel.choose(&[0.0, 0.5], 2, &mut stream(7, &[])).unwrap(), Parents::Extinct);
-        let c = counts(&sel.choose(&[0.0, 2.0], 10, &mut stream(7, &[])).unwrap(), 2);
+        assert_eq!(sel.choose(&[0.0, 0.5], 2, &mut stream(7, &[]), &Control::new()).unwrap(), Parents::Extinct);
+        let c = counts(&sel.choose(&[0.0, 2.0], 10, &mut stream(7, &[]), &Control::new()).unwrap(), 2);
         assert_eq!(c, vec![0, 10]);
     }
 
@@ -257,7 +261,7 @@ mod tests {
         assert!(e.to_string().contains("selection.pressure"));
         let e = Selection::Tournament { size: 0 }.validate().unwrap_err();
         assert!(e.to_string().contains("selection.size"));
-        let e = Selection::Threshold { floor: 0.0 }.choose(&[f64::NAN], 1, &mut stream(0, &[])).unwrap_err();
+        let e = Selection::Threshold { floor: 0.0 }.choose(&[f64::NAN], 1, &mut stream(0, &[]), &Control::new()).unwrap_err();
         assert!(e.to_string().contains("fitness"));
     }
 }

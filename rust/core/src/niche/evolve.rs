@@ -153,6 +153,7 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
         };
         let played: &[f64] = learned.as_ref().map_or(&*genomes, |l| &l.genomes);
         prepare(world, played, &reference, cfg.specialist_threshold, &mut tables, &mut traits);
+        control.checkpoint()?;
         let tally = generation::run(world, &rules, &tables, seed, g, &mut stats, &mut scratch, control)?;
         let fitness: Vec<f64> = if cfg.fitness.needs_episodes() {
             malthusian_fitness(&scratch.lived(), n, cfg.entropy_bonus)
