@@ -149,6 +149,13 @@ SCENARIOS: dict[str, Callable[[int], dict[str, str]]] = {
     "niche_threshold_refill": _niche(
         PRESET, population=300, generations=6, fitness="sum", selection=r.Threshold(floor=15.0), seed=18,
         mutation=r.Mutation(rate=0.2, scale=0.3)),
+    "niche_choice_gold_budget": _niche(
+        r.NicheWorld.preset("assistant", routing="choice", shortlist=4, choose_by="gold", time_budget=9),
+        population=600, generations=6, fitness="sum", mutation=r.Mutation(rate=0.2, scale=0.3), seed=19,
+        snapshots=[0, 6], initial_spread=0.5),
+    "niche_choice_proxy_tradeoff": _niche(
+        r.NicheWorld.preset("assistant", routing="choice", shortlist=2, choose_by="proxy", tradeoff=2.0),
+        population=500, generations=6, fitness="rate", seed=20, initial_spread=0.5),
     "knockout_moves": _tournament(
         c4.Knockout(pressure=0.7, strength_games=60), population=60, generations=4, fitness="moves",
         selection=r.Proportional(pressure=1.0), mutation=r.Mutation(rate=0.2, scale=0.2), seed=16,

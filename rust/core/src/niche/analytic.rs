@@ -66,10 +66,23 @@ pub fn evaluate(world: &World, k: usize, pi: &[f64], skill: f64) -> Result<Evalu
     Ok(chain(world, k, pi, skill))
 }
 
-/// `evaluate` of a world, niche, policy and skill already checked (the
-/// learners evaluate their policies every iteration).
-pub fn chain(world: &World, k: usize, pi: &[f64], skill: f64) -> Evaluation {
-    // Per-step means, split by whether the step ends the episode.
+/// Per-step means of a policy in a niche, split by whether the step ends
+/// the episode (what `chain` and `score` start from).
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    /// P(the step ends the episode).
+    ends: f64,
+    /// Proxy of a step that ends it, and of one that does not.
+    proxy_end: f64,
+    proxy_cont: f64,
+    gold: f64,
+    solve: f64,
+    decline: f64,
+    /// Follow-up requests a step brings back.
+    follow: f64,
+}
+
+fn step(world: &World, k: usize, pi: &[f64], skill: f64) -> Step {
     let (mut e, mut r_end, mut r_cont, mut gold, mut solve, mut decline, mut follow) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
     for (a, act) in world.actions.iter().enumerate() {
         let o = world.outcome(k, a);
@@ -101,6 +114,36 @@ pub fn chain(world: &World, k: usize, pi: &[f64], skill: f64) -> Evaluation {
             r_cont += p * (1.0 - s) * o.fail_proxy;
         }
     }
+    Step { ends: e, proxy_end: r_end, proxy_cont: r_cont, gold, solve, decline, follow }
+}
+
+/// What users choosing by `gold` (else proxy) compare (`genome::Tables::score`):
+/// `chain`'s gold (or proxy) per need, the same number to the last bit,
+/// without E[G / L] (the costly part of `chain`, which users do not see).
+pub fn score(world: &World, k: usize, pi: &[f64], skill: f64, gold: bool) -> f64 {
+    let st = step(world, k, pi, skill);
+    let survive = (1.0 - st.ends) * world.niches[k].patience;
+    let cap = world.niches[k].max_steps;
+    // E[L] summed as `chain` sums it; once nobody is alive the rest adds 0.
+    let (mut alive, mut length) = (1.0f64, 0.0f64);
+    for t in 1..=cap {
+        length += alive;
+        if t == cap {
+            break;
+        }
+        alive *= survive;
+        if alive == 0.0 {
+            break;
+        }
+    }
+    let per_episode = if gold { length * st.gold } else { length * (st.proxy_end + st.proxy_cont) };
+    per_episode * (1.0 / (1.0 - length * st.follow))
+}
+
+/// `evaluate` of a world, niche, policy and skill already checked (the
+/// learners evaluate their policies every iteration).
+pub fn chain(world: &World, k: usize, pi: &[f64], skill: f64) -> Evaluation {
+    let Step { ends: e, proxy_end: r_end, proxy_cont: r_cont, gold, solve, decline, follow } = step(world, k, pi, skill);
     let n = 1.0 - e;
     let patience = world.niches[k].patience;
     let cap = world.niches[k].max_steps;
@@ -247,6 +290,29 @@ mod tests {
         let gold: f64 = d.iter().map(|x| x.2 * x.1).sum();
         assert!((total - 1.0).abs() < 1e-12 && (proxy - e.proxy).abs() < 1e-9 && (gold - e.gold).abs() < 1e-9);
         assert!(d.windows(2).all(|p| p[0].0 < p[1].0));
+    }
+
+    #[test]
+    fn score_is_the_chains_number_to_the_last_bit() {
+        // Random policies and skills, impatient and patient users, caps of
+        // 1 and 20, and a world where nobody stays (alive reaches 0 early).
+        let mut r = stream(17, &[]);
+        for (patience, cap) in [(0.9, 20), (1.0, 20), (0.5, 1), (0.0, 20), (1.0, 3)] {
+            let mut w = World::assistant();
+            for n in &mut w.niches {
+                n.patience = patience;
+                n.max_steps = cap;
+            }
+            for _ in 0..500 {
+                let raw: Vec<f64> = (0..w.a()).map(|_| crate::rng::uniform(&mut r).powi(3)).collect();
+                let total: f64 = raw.iter().sum();
+                let pi: Vec<f64> = raw.iter().map(|x| x / total).collect();
+                let (k, skill) = (crate::rng::below(&mut r, w.k() as u64) as usize, crate::rng::uniform(&mut r));
+                let e = chain(&w, k, &pi, skill);
+                assert_eq!(score(&w, k, &pi, skill, true).to_bits(), (e.gold * e.episodes_per_need).to_bits());
+                assert_eq!(score(&w, k, &pi, skill, false).to_bits(), (e.proxy * e.episodes_per_need).to_bits());
+            }
+        }
     }
 
     #[test]

@@ -295,18 +295,15 @@ pub fn prepare(
 fn scores(world: &World, genomes: &[f64], by: ChooseBy, out: &mut Vec<f64>) {
     let (k, a, width) = (world.k(), world.a(), world.genome_width());
     out.resize(genomes.len() / width * k, 0.0);
+    let ka = k * a;
+    let gold = matches!(by, ChooseBy::Gold);
     out.par_chunks_mut(k).zip(genomes.par_chunks(width)).for_each_init(
-        || vec![0.0; a],
-        |pi, (row, g)| {
-            let w = skill_weights(world, g);
+        || (vec![0.0; a], vec![0.0; k]),
+        |(pi, w), (row, g)| {
+            softmax(&g[ka..ka + k], w); // `skill_weights`, into a buffer
             for kk in 0..k {
                 policy(world, g, kk, pi);
-                let e = analytic::chain(world, kk, pi, skill(world, w[kk]));
-                let per_episode = match by {
-                    ChooseBy::Gold => e.gold,
-                    ChooseBy::Proxy => e.proxy,
-                };
-                row[kk] = per_episode * e.episodes_per_need;
+                row[kk] = analytic::score(world, kk, pi, skill(world, w[kk]), gold);
             }
         },
     );
