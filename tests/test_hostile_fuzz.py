@@ -23,18 +23,25 @@ EXAMPLES = 40
 
 
 @pytest.fixture(scope="module")
-def runs() -> dict[str, dict]:
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     out = {}
+    # The worker runs in an empty folder: a call that writes where it was
+    # not asked to fails its group, and nothing lands in the checkout.
+    where = tmp_path_factory.mktemp("hostile_cwd")
     for group in GROUPS:
         try:
             p = subprocess.run([sys.executable, str(HERE / "hostile_worker.py"), group, str(EXAMPLES)],
-                               capture_output=True, text=True, timeout=600, cwd=HERE.parent)
+                               capture_output=True, text=True, timeout=600, cwd=where)
         except subprocess.TimeoutExpired as e:
             lines = (e.stdout or b"").decode(errors="replace").strip().splitlines() if isinstance(e.stdout, bytes) \
                 else (e.stdout or "").strip().splitlines()
             out[group] = {"crash": f"hung: no answer in 600 s; last call: {lines[-1:] }"}
             continue
         lines = p.stdout.strip().splitlines()
+        stray = sorted(x.name for x in where.iterdir() if x.name != ".hypothesis")
+        if stray:
+            out[group] = {"crash": f"wrote into its working folder, unasked: {stray[:5]}"}
+            continue
         try:
             out[group] = json.loads(lines[-1])
         except (IndexError, ValueError):

@@ -284,7 +284,8 @@ class NicheWorld:
                     )
         knobs = ("capacity", "tradeoff", "requests_per_agent", "max_reroutes", "time_budget", "shortlist",
                  "decline_steps")
-        v.obey(self, {f: f for f in knobs if getattr(self, f) is not None})
+        # Only the time budget may be None (no budget).
+        v.obey(self, {f: f for f in knobs if f != "time_budget" or self.time_budget is not None})
         v.choice("routing", self.routing, _core.names("niche.routing"))
         v.choice("choose_by", self.choose_by, _core.names("niche.choose_by"))
         # The rules between fields (an ending action, a positive total

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use super::analytic;
 use super::persona;
 use super::world::{ChooseBy, Routing, World};
+use crate::control::Control;
 use crate::vmath;
 
 /// Probability 1 as a threshold on a 32-bit uniform `u`: `u < threshold(p)`
@@ -122,6 +123,14 @@ pub fn persona(world: &World, genome: &[f64], demand: &[f64], specialist_thresho
     persona::label(&pi, &w, specialization(&w), &persona::classes(world), demand, specialist_threshold)
 }
 
+/// A buffer of `len` entries whose contents will all be overwritten
+/// (`vec!` of a zero asks the allocator for zeroed pages: no fill pass).
+fn fit<T: Clone + Default>(v: &mut Vec<T>, len: usize) {
+    if v.len() != len {
+        *v = vec![T::default(); len];
+    }
+}
+
 /// The softmaxes of a block of agents: per agent, its K policy rows of A
 /// logits, then its skill row of K. The exponentials and logarithms of the
 /// whole block are batched (`crate::vmath`).
@@ -203,11 +212,29 @@ pub fn prepare(
     tables: &mut Tables,
     traits: &mut Vec<Traits>,
 ) {
+    prepare_until(world, genomes, reference, specialist_threshold, tables, traits, &Control::new());
+}
+
+/// `prepare`, stopping early (tables partial) once `control` is cancelled:
+/// at millions of agents the build takes seconds, and Ctrl-C must not wait
+/// for it (the caller's next checkpoint returns `Interrupted`).
+pub fn prepare_until(
+    world: &World,
+    genomes: &[f64],
+    reference: &[f64],
+    specialist_threshold: f64,
+    tables: &mut Tables,
+    traits: &mut Vec<Traits>,
+    control: &Control,
+) {
     let (k, a, width) = (world.k(), world.a(), world.genome_width());
     let n = genomes.len() / width;
-    tables.cumulative.resize(n * k * a, 0);
-    tables.skill.resize(n * k, 0);
-    tables.entropy.resize(n * k, 0.0);
+    // Every entry is written below: new buffers come zeroed from the
+    // allocator (their pages mapped as the parallel build first writes
+    // them) rather than filled by `resize` first, one thread, uninterruptibly.
+    fit(&mut tables.cumulative, n * k * a);
+    fit(&mut tables.skill, n * k);
+    fit(&mut tables.entropy, n * k);
     let choose_by = match world.routing.in_effect(world.time_budget) {
         Routing::Choice { by, .. } => Some(by),
         Routing::Uniform => None,
@@ -239,6 +266,9 @@ pub fn prepare(
         .for_each_init(
             || Softmaxes::new(k, a, PREPARE_BLOCK),
             |b, (block, (((cums, sks), ents), trs))| {
+                if control.is_cancelled() {
+                    return;
+                }
                 let first = block * PREPARE_BLOCK;
                 b.compute(k, a, &genomes[first * width..(first + trs.len()) * width]);
                 for (j, tr) in trs.iter_mut().enumerate() {
@@ -339,6 +369,12 @@ pub(crate) fn ranks(score: &[f64], k: usize, rank: &mut Vec<u32>, ladder: &mut V
 /// Summed in parallel over fixed blocks of agents, blocks added in order (the
 /// same numbers at any thread count).
 pub fn mean_policy(world: &World, genomes: &[f64]) -> Vec<f64> {
+    mean_policy_until(world, genomes, &Control::new())
+}
+
+/// `mean_policy`, stopping early (the mean partial) once `control` is
+/// cancelled: at millions of agents it takes seconds.
+pub fn mean_policy_until(world: &World, genomes: &[f64], control: &Control) -> Vec<f64> {
     const BLOCK: usize = 4096;
     let (k, a, width) = (world.k(), world.a(), world.genome_width());
     let n = genomes.len() / width;
@@ -347,6 +383,9 @@ pub fn mean_policy(world: &World, genomes: &[f64]) -> Vec<f64> {
         .map(|block| {
             let mut sum = vec![0.0; k * a];
             let mut pi = vec![0.0; a];
+            if control.is_cancelled() {
+                return sum;
+            }
             for g in block.chunks(width) {
                 for kk in 0..k {
                     policy(world, g, kk, &mut pi);
