@@ -24,7 +24,7 @@ fn main() {
     let w = World::assistant();
     with_threads(Some(threads), || {
         let mut genomes = vec![0.0; n * w.genome_width()];
-        let reference = mean_policy(&w, &genomes[..w.genome_width()]);
+        let reference = mean_policy(&w, &genomes[..w.genome_width()], &Control::new());
         let rules = Rules::new(&w);
         let (mut t, mut tr) = (Tables::default(), Vec::new());
         let (mut stats, mut s, mut ls) = (Vec::new(), Scratch::default(), Scratch::default());
@@ -37,7 +37,7 @@ fn main() {
         let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
         for g in 0..generations {
             let t0 = Instant::now();
-            prepare(&w, &genomes, &reference, 0.5, &mut t, &mut tr);
+            prepare(&w, &genomes, &reference, 0.5, &mut t, &mut tr, &control);
             let t1 = Instant::now();
             let tally = generation::run(&w, &rules, &t, 1, g, &mut stats, &mut s, &control).unwrap();
             let t2 = Instant::now();

@@ -5,6 +5,7 @@
 use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray2};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
+use replicators_core::Control;
 use replicators_core::error::Error;
 use replicators_core::niche::{
     analytic, episode, evolve, generation, genome, persona, preset, Action, ChooseBy, Config, Fitness, Labels, Niche, Outcome, Routing,
@@ -275,12 +276,12 @@ pub fn niche_traits<'py>(
     if let Some(bad) = flat.iter().find(|x| !x.is_finite()) {
         return Err(err(Error::invalid("genomes", bad, "finite logits")));
     }
-    let reference = reference.unwrap_or_else(|| genome::mean_policy(&w, &flat));
+    let reference = reference.unwrap_or_else(|| genome::mean_policy(&w, &flat, &Control::new()));
     if reference.len() != w.k() * w.a() {
         return Err(err(Error::shape("reference", "expected niches x actions probabilities")));
     }
     let (mut tables, mut traits) = (genome::Tables::default(), Vec::new());
-    py.detach(|| genome::prepare(&w, &flat, &reference, specialist_threshold, &mut tables, &mut traits));
+    py.detach(|| genome::prepare(&w, &flat, &reference, specialist_threshold, &mut tables, &mut traits, &Control::new()));
     let d = PyDict::new(py);
     d.set_item("niche", traits.iter().map(|t| (t.persona / 3) as i64).collect::<Vec<_>>().into_pyarray(py))?;
     d.set_item("behaviour", traits.iter().map(|t| (t.persona % 3) as i64).collect::<Vec<_>>().into_pyarray(py))?;
@@ -310,9 +311,9 @@ pub fn niche_limit(py: Python<'_>, world: &Bound<'_, PyDict>, genomes: PyReadonl
     let flat: Vec<f64> = g.iter().cloned().collect();
     run_detached(py, threads, None, |control| {
         let rules = episode::Rules::new(&w);
-        let reference = genome::mean_policy(&w, &flat);
+        let reference = genome::mean_policy(&w, &flat, &Control::new());
         let (mut tables, mut traits) = (genome::Tables::default(), Vec::new());
-        genome::prepare(&w, &flat, &reference, 0.5, &mut tables, &mut traits);
+        genome::prepare(&w, &flat, &reference, 0.5, &mut tables, &mut traits, &Control::new());
         let (mut stats, mut scratch) = (Vec::new(), generation::Scratch::default());
         let (mut steps, mut seconds) = (0u64, 0.0);
         for gen in first..first.saturating_add(generations) {

@@ -8,7 +8,7 @@ use super::analytic;
 use super::episode::Rules;
 use super::fitness::{malthusian, Fitness};
 use super::generation::{self, AgentStats, Lived, Scratch};
-use super::genome::{mean_policy_until, prepare_until, Tables, Traits};
+use super::genome::{mean_policy, prepare, Tables, Traits};
 use super::measure::Measurements;
 use super::world::World;
 use crate::control::Control;
@@ -120,7 +120,7 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
     bound_the_work(world, n)?;
     let rules = Rules::new(world);
     let genomes = run.initial_genomes(width)?;
-    let reference = mean_policy_until(world, &genomes, control);
+    let reference = mean_policy(world, &genomes, control);
     control.checkpoint()?;
     let (mut tables, mut traits) = (Tables::default(), Vec::<Traits>::new());
     let (mut stats, mut scratch) = (Vec::<AgentStats>::new(), Scratch::default());
@@ -153,7 +153,7 @@ pub fn evolve(world: &World, cfg: &Config, control: &Control) -> Result<Output> 
             _ => None,
         };
         let played: &[f64] = learned.as_ref().map_or(&*genomes, |l| &l.genomes);
-        prepare_until(world, played, &reference, cfg.specialist_threshold, &mut tables, &mut traits, control);
+        prepare(world, played, &reference, cfg.specialist_threshold, &mut tables, &mut traits, control);
         control.checkpoint()?;
         let tally = generation::run(world, &rules, &tables, seed, g, &mut stats, &mut scratch, control)?;
         let fitness: Vec<f64> = if cfg.fitness.needs_episodes() {

@@ -203,22 +203,10 @@ const PREPARE_BLOCK: usize = 32;
 ///
 /// Logs come from the log-softmax (ln pi_a = x_a - max - ln total), so an
 /// agent costs K * A + K exponentials and K + 1 logarithms, batched four
-/// at a time (`Softmaxes`).
+/// at a time (`Softmaxes`). Stops early, the tables partial, once `control`
+/// is cancelled: at millions of agents the build takes seconds, and Ctrl-C
+/// must not wait for it (the caller's next checkpoint returns `Interrupted`).
 pub fn prepare(
-    world: &World,
-    genomes: &[f64],
-    reference: &[f64],
-    specialist_threshold: f64,
-    tables: &mut Tables,
-    traits: &mut Vec<Traits>,
-) {
-    prepare_until(world, genomes, reference, specialist_threshold, tables, traits, &Control::new());
-}
-
-/// `prepare`, stopping early (tables partial) once `control` is cancelled:
-/// at millions of agents the build takes seconds, and Ctrl-C must not wait
-/// for it (the caller's next checkpoint returns `Interrupted`).
-pub fn prepare_until(
     world: &World,
     genomes: &[f64],
     reference: &[f64],
@@ -367,14 +355,9 @@ pub(crate) fn ranks(score: &[f64], k: usize, rank: &mut Vec<u32>, ladder: &mut V
 /// The mean policy of a population, [K x A]: the reference of `kl_from_initial`.
 ///
 /// Summed in parallel over fixed blocks of agents, blocks added in order (the
-/// same numbers at any thread count).
-pub fn mean_policy(world: &World, genomes: &[f64]) -> Vec<f64> {
-    mean_policy_until(world, genomes, &Control::new())
-}
-
-/// `mean_policy`, stopping early (the mean partial) once `control` is
-/// cancelled: at millions of agents it takes seconds.
-pub fn mean_policy_until(world: &World, genomes: &[f64], control: &Control) -> Vec<f64> {
+/// same numbers at any thread count). Stops early, the mean partial, once
+/// `control` is cancelled: at millions of agents it takes seconds.
+pub fn mean_policy(world: &World, genomes: &[f64], control: &Control) -> Vec<f64> {
     const BLOCK: usize = 4096;
     let (k, a, width) = (world.k(), world.a(), world.genome_width());
     let n = genomes.len() / width;
@@ -413,9 +396,9 @@ mod tests {
     fn uniform_genome_is_a_generalist_with_uniform_policy() {
         let w = World::assistant();
         let g = vec![0.0; w.genome_width()];
-        let reference = mean_policy(&w, &g);
+        let reference = mean_policy(&w, &g, &Control::new());
         let (mut t, mut tr) = (Tables::default(), Vec::new());
-        prepare(&w, &g, &reference, 0.5, &mut t, &mut tr);
+        prepare(&w, &g, &reference, 0.5, &mut t, &mut tr, &Control::new());
         assert_eq!(&t.cumulative[..5], &[threshold(0.2), threshold(0.4), threshold(0.6), threshold(0.8), ONE]);
         assert_eq!(t.skill[0], threshold(0.25));
         assert!((tr[0].entropy - 5f64.ln()).abs() < 1e-12);
@@ -428,9 +411,9 @@ mod tests {
     fn prepare_agrees_with_the_plain_persona_rule() {
         let w = World::assistant();
         let genomes: Vec<f64> = (0..50 * 24).map(|i| ((i * 7919 % 113) as f64 / 113.0 - 0.5) * 8.0).collect();
-        let reference = mean_policy(&w, &genomes);
+        let reference = mean_policy(&w, &genomes, &Control::new());
         let (mut t, mut tr) = (Tables::default(), Vec::new());
-        prepare(&w, &genomes, &reference, 0.3, &mut t, &mut tr);
+        prepare(&w, &genomes, &reference, 0.3, &mut t, &mut tr, &Control::new());
         let demand = w.demand_shares();
         for i in 0..50 {
             assert_eq!(tr[i].persona, persona(&w, &genomes[i * 24..(i + 1) * 24], &demand, 0.3));

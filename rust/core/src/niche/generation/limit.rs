@@ -75,9 +75,9 @@ mod tests {
         // Same requests, same draws in the same order: the same episodes.
         let w = World::assistant();
         let genomes = vec![0.0; 2000 * w.genome_width()];
-        let reference = mean_policy(&w, &genomes);
+        let reference = mean_policy(&w, &genomes, &Control::new());
         let (mut t, mut tr) = (Tables::default(), Vec::new());
-        prepare(&w, &genomes, &reference, 0.5, &mut t, &mut tr);
+        prepare(&w, &genomes, &reference, 0.5, &mut t, &mut tr, &Control::new());
         let rules = Rules::new(&w);
         let mut stats = Vec::new();
         let c = Control::new();

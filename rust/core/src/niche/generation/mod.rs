@@ -339,10 +339,10 @@ mod tests {
 
     fn one_generation(world: &World, genome: &[f64], n: usize, threads: usize) -> (Vec<AgentStats>, Tally) {
         let genomes = genome.repeat(n);
-        let reference = mean_policy(world, genome);
+        let reference = mean_policy(world, genome, &Control::new());
         with_threads(Some(threads), || {
             let (mut t, mut tr) = (Tables::default(), Vec::new());
-            prepare(world, &genomes, &reference, 0.5, &mut t, &mut tr);
+            prepare(world, &genomes, &reference, 0.5, &mut t, &mut tr, &Control::new());
             let mut stats = Vec::new();
             let tally = run(world, &Rules::new(world), &t, 9, 0, &mut stats, &mut Scratch::default(), &Control::new()).unwrap();
             (stats, tally)
