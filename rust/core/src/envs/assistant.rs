@@ -314,6 +314,28 @@ mod tests {
     }
 
     #[test]
+    fn a_parallel_batch_is_the_same_at_any_thread_count() {
+        // 4 parallel chunks and a tail: every output column, every step.
+        let w = World::assistant();
+        let env = Assistant::new(&w, &[0.3, 0.5, 0.7, 0.9]).unwrap();
+        let n = 2 * PARALLEL + 7;
+        let run = |threads| {
+            crate::control::with_threads(Some(threads), || {
+                let mut states: Vec<State> = (0..n as u64).map(|i| env.reset(500 + i)).collect();
+                let (mut out, mut seen) = (Batch::default(), Vec::new());
+                for t in 0..60 {
+                    let actions: Vec<i64> = (0..n).map(|i| ((i * 7 + t) % 5) as i64).collect();
+                    env.step_all(&mut states, &actions, &mut out).unwrap();
+                    seen.push(format!("{out:?}"));
+                }
+                seen
+            })
+            .unwrap()
+        };
+        assert_eq!(run(1), run(2));
+    }
+
+    #[test]
     fn bad_actions_and_skills_name_the_field() {
         let w = World::assistant();
         assert!(Assistant::new(&w, &[0.5; 3]).unwrap_err().to_string().contains("skill"));
