@@ -315,7 +315,7 @@ mod tests {
 
     #[test]
     fn a_parallel_batch_is_the_same_at_any_thread_count() {
-        // 4 parallel chunks and a tail: every output column, every step.
+        // Eight parallel chunks of PARALLEL / 4 and a tail of 7: every output column, every step.
         let w = World::assistant();
         let env = Assistant::new(&w, &[0.3, 0.5, 0.7, 0.9]).unwrap();
         let n = 2 * PARALLEL + 7;
