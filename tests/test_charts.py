@@ -38,6 +38,25 @@ def test_trajectories_have_a_generation_brush(svr, tmp_path):
     _png(charts.trajectories(res, ["gold_per_need"], width=100, height=50), tmp_path, "one_run")
 
 
+def test_a_spec_carries_its_rows_and_is_the_same_in_any_process():
+    """Inline rows skip altair's value-by-value walk (``charts._data._Rows``):
+    the spec must still hold every row, and a chart with a selection must
+    get the same view names (hashed from its text) in a fresh process."""
+    import subprocess
+    import sys
+
+    code = ("import json, replicators as r; from replicators import charts; "
+            "res = r.evolve(r.NicheWorld.preset(), population=40, generations=6, fitness='rate', seed=3); "
+            "print(json.dumps(charts.trajectories(res, ['gold_per_need']).to_dict(validate=True)))")
+    specs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+             for _ in range(2)]
+    assert specs[0] == specs[1]
+    spec = json.loads(specs[0])
+    rows = [v for part in spec["vconcat"] for v in part.get("data", {}).get("values", [])]
+    assert {row["generation"] for row in rows} == set(range(6)) and all("value" in row for row in rows)
+    assert "view_" in specs[0]
+
+
 def test_persona_shares(svr, tmp_path):
     chart = charts.persona_shares(svr, where={"pressure": 1.0}, facet="fitness", width=100, height=60)
     _png(chart, tmp_path, "personas")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -56,19 +58,46 @@ def series_label(frame: pl.DataFrame, by: list[str]) -> pl.Expr:
     return pl.concat_str([pl.lit(f"{d}=") + pl.col(d).cast(pl.String) for d in by], separator=", ")
 
 
+class _Rows:
+    """Inline rows that altair passes through as they are.
+
+    ``Chart.to_dict`` walks every value of a spec, and each scalar costs a
+    runtime protocol check (``SchemaLike``), a few microseconds: at tens of
+    thousands of values that is most of a report's chart time, spent on
+    rows that are plain JSON already. An object with ``_schema`` and
+    ``to_dict`` *is* a ``SchemaLike`` (altair's own protocol for values
+    that are not ``SchemaBase``), so the walk takes its ``to_dict()``
+    whole. The spec it gives is the same dict, validated the same way."""
+
+    _schema = {"type": "array"}
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+
+    def to_dict(self, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        return self.rows
+
+    def __repr__(self) -> str:
+        # Altair names a view with a selection by hashing its spec's text,
+        # data included: the same rows must give the same name in any process.
+        digest = hashlib.sha256(json.dumps(self.rows, sort_keys=True, default=str).encode()).hexdigest()
+        return f"_Rows({len(self.rows)} rows, sha256 {digest[:16]})"
+
+
 def inline(frame: pl.DataFrame) -> Any:
     """The frame as inline Vega-Lite values: no row limit (altair's 5,000-row
     guard is for notebooks shipping huge frames; ours are aggregated), NaN as
     null (JSON has no NaN). Not checked against the schema row by row on
     construction (a second per 10,000 rows): rows of a polars frame are
-    valid values by construction."""
+    valid values by construction; nor walked value by value when the chart
+    becomes a spec (`_Rows`)."""
     import altair as alt
     from altair.utils.schemapi import debug_mode
 
     floats = [c for c, t in frame.schema.items() if t.is_float()]
     clean = frame.with_columns(pl.col(floats).fill_nan(None)) if floats else frame
     with debug_mode(False):
-        return alt.Data(values=clean.to_dicts())
+        return alt.Data(values=_Rows(clean.to_dicts()))
 
 
 #: Arguments every chart names the same way, and what they must be.

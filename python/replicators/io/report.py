@@ -155,10 +155,31 @@ def _fmt(x: Any, digits: int) -> str:
 
 
 def _bundle() -> str:
+    """Vega, Vega-Lite and Vega-Embed as one script, for pages that work offline.
+
+    vl-convert builds it on first call in a process (1.7 s of bundling, the
+    GIL held); the result only depends on vl-convert's version, so it is
+    kept in the user's cache folder (``$XDG_CACHE_HOME/replicators``, else
+    ``~/.cache/replicators``) and read back in milliseconds by the next
+    process. A cache that cannot be read or written is skipped."""
+    import importlib.metadata
     import vl_convert as vlc
 
+    version = importlib.metadata.version("vl-convert-python")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "replicators"
+    path = cache / f"vega-bundle-{version}.js"
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
     # A "</script>" inside the bundle would end the tag early.
-    return vlc.javascript_bundle().replace("</script>", "<\\/script>")
+    bundle = vlc.javascript_bundle().replace("</script>", "<\\/script>")
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, bundle)
+    except OSError:
+        pass
+    return bundle
 
 
 _PAGE = """<!DOCTYPE html>

@@ -25,8 +25,10 @@ pub const ONE: u64 = 1 << 32;
 #[inline]
 pub fn threshold(p: f64) -> u64 {
     // + 0.5 and truncate rounds a non-negative number without a libm call
-    // (this runs K * A times per agent per generation).
-    (p.clamp(0.0, 1.0) * ONE as f64 + 0.5) as u64
+    // (this runs K * A times per agent per generation). The value is at most
+    // 2^32 + 0.5, so truncating through i64 (one instruction) gives the same
+    // integer as `as u64` (a branchy sequence on x86 without AVX-512).
+    (p.clamp(0.0, 1.0) * ONE as f64 + 0.5) as i64 as u64
 }
 
 /// Numerically stable softmax.
@@ -165,34 +167,46 @@ impl Softmaxes {
 
     /// Softmaxes of `genomes` (whole rows, at most `agents` of them).
     fn compute(&mut self, k: usize, a: usize, genomes: &[f64]) {
-        let width = k * a + k;
-        let agents = genomes.len() / width;
-        let row = |r: usize| {
-            let (agent, r) = (r / (k + 1), r % (k + 1));
-            let start = agent * width + r * a;
-            if r < k { start..start + a } else { start..start + k }
-        };
-        let rows = agents * (k + 1);
-        for r in 0..rows {
-            let top = genomes[row(r)].iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-            for j in row(r) {
-                self.z[j] = genomes[j] - top;
+        let (width, ka) = (k * a + k, k * a);
+        let (cells, rows) = (genomes.len(), genomes.len() / width * (k + 1));
+        // An agent's K policy rows of A cells, then its skill row of K,
+        // walked by chunks (no division by K + 1 to find a row).
+        for (g, z) in genomes.chunks_exact(width).zip(self.z.chunks_exact_mut(width)) {
+            let (z_policy, z_skill) = z.split_at_mut(ka);
+            for (gr, zr) in g[..ka].chunks_exact(a).zip(z_policy.chunks_exact_mut(a)) {
+                shift(gr, zr);
             }
+            shift(&g[ka..], z_skill);
         }
-        let cells = agents * width;
         vmath::exp(&self.z[..cells], &mut self.e[..cells]);
-        for r in 0..rows {
-            self.totals[r] = self.e[row(r)].iter().sum();
+        for (e, totals) in self.e[..cells].chunks_exact(width).zip(self.totals.chunks_exact_mut(k + 1)) {
+            for (t, er) in totals.iter_mut().zip(e[..ka].chunks_exact(a)) {
+                *t = er.iter().sum();
+            }
+            totals[k] = e[ka..].iter().sum();
         }
         vmath::ln(&self.totals[..rows], &mut self.log_totals[..rows]);
-        for r in 0..rows {
-            let (inv, log_total) = (1.0 / self.totals[r], self.log_totals[r]);
-            for j in row(r) {
-                self.p[j] = self.e[j] * inv;
-                self.log_p[j] = self.z[j] - log_total;
+        let agent_rows = self.totals[..rows].chunks_exact(k + 1).zip(self.log_totals.chunks_exact(k + 1));
+        let agent_cells = self.e[..cells].chunks_exact(width).zip(self.z.chunks_exact(width));
+        let agent_out = self.p.chunks_exact_mut(width).zip(self.log_p.chunks_exact_mut(width));
+        for (((totals, log_totals), (e, z)), (p, log_p)) in agent_rows.zip(agent_cells).zip(agent_out) {
+            for r in 0..=k {
+                let (inv, log_total) = (1.0 / totals[r], log_totals[r]);
+                let range = r * a..if r < k { (r + 1) * a } else { width };
+                for j in range {
+                    p[j] = e[j] * inv;
+                    log_p[j] = z[j] - log_total;
+                }
             }
         }
     }
+}
+
+/// `z = x - max(x)`: shifted logits, every exponential at most 1.
+#[inline]
+fn shift(x: &[f64], z: &mut [f64]) {
+    let top = x.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    z.iter_mut().zip(x).for_each(|(z, &x)| *z = x - top);
 }
 
 /// Agents per block of `prepare` (the unit of parallel work and of batching).
