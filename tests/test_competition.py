@@ -306,3 +306,16 @@ def test_sent_on_requests_go_to_agents_with_time_left_when_they_arrive():
     t = res.niches.row(0, named=True)
     assert t["refused"] > 50  # the good agents do run out
     assert t["unserved"] <= 5, t
+
+
+def test_the_ideal_free_check_gives_the_same_table_every_call():
+    """Its per-run shares come from a group_by whose row order changes from
+    call to call; the run's tail mean must not depend on it (last bits
+    included: same seed, same numbers)."""
+    from replicators.experiments.competition import ideal_free_check
+
+    sizes = {"demands": ((0.4, 0.3, 0.2, 0.1),), "shortlists": (2,), "population": 300, "generations": 40,
+             "seeds": 2}
+    first = ideal_free_check(**sizes, seed=5)
+    for _ in range(3):
+        assert ideal_free_check(**sizes, seed=5).equals(first)

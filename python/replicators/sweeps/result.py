@@ -270,7 +270,9 @@ def summarise(frame: pl.DataFrame, keys: dict[str, Any], tail: float, status: st
     first = frame[time].min()
     span = last - first + 1
     start = last - max(1, math.ceil(tail * span)) + 1
-    settled = frame.filter(pl.col(time) >= start)
+    # In time order (stable): a mean sums in row order, and a measure built
+    # with group_by may hand its rows over in a different order each call.
+    settled = frame.filter(pl.col(time) >= start).sort(time, maintain_order=True)
     means = settled.select(pl.col(numeric).cast(pl.Float64).mean())
     return pl.concat(
         [pl.DataFrame({**{k: [x] for k, x in keys.items()}, "status": [status], f"{time}s": [span]}), means],
