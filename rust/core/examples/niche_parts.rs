@@ -1,7 +1,9 @@
 //! Time the parts of a NicheWorld generation against the limit loop serving
 //! the same episodes: `cargo run --release --example niche_parts`
 //! (environment: `N` agents, default 100,000; `THREADS`, default 2;
-//! `GENERATIONS`, default 20, the first two not counted). Prints the mean
+//! `GENERATIONS`, default 20, the first two not counted; `MUTATION` rate
+//! and `SCALE`, default 0.05 and 0.1 as `evolve`'s; `FITNESS` `rate` or
+//! `sum`, default rate; the demo's runs are rate 0.2, scale 0.3). Prints the mean
 //! milliseconds per generation of each part, and the whole generation as a
 //! fraction of the limit loop (`niche::generation::limit`).
 use replicators_core::control::{with_threads, Control};
@@ -21,6 +23,9 @@ fn env(name: &str, default: usize) -> usize {
 
 fn main() {
     let (n, threads, generations) = (env("N", 100_000), env("THREADS", 2), env("GENERATIONS", 20) as u64);
+    let real = |name: &str, default: f64| std::env::var(name).ok().and_then(|t| t.parse().ok()).unwrap_or(default);
+    let mutation = Mutation { rate: real("MUTATION", 0.05), scale: real("SCALE", 0.1) };
+    let fitness = if std::env::var("FITNESS").as_deref() == Ok("sum") { Fitness::Sum } else { Fitness::Rate };
     let w = World::assistant();
     with_threads(Some(threads), || {
         let mut genomes = vec![0.0; n * w.genome_width()];
@@ -41,12 +46,12 @@ fn main() {
             let t1 = Instant::now();
             let tally = generation::run(&w, &rules, &t, 1, g, &mut stats, &mut s, &control).unwrap();
             let t2 = Instant::now();
-            let fit: Vec<f64> = stats.iter().map(|x| Fitness::Rate.of(x, 0.0)).collect();
+            let fit: Vec<f64> = stats.iter().map(|x| fitness.of(x, 0.0)).collect();
             m.record(&w, g, &tr, &stats, &fit, &tally);
             let t3 = Instant::now();
             let Parents::Chosen(p) = Selection::Proportional { pressure: 1.0, standardize: true }.choose(&fit, n, &mut stream(1, &[g]), &control).unwrap() else { panic!() };
             let t4 = Instant::now();
-            reproduce(&genomes, w.genome_width(), &p, &Mutation { rate: 0.05, scale: 0.1 }, 1, g, &mut next, &control);
+            reproduce(&genomes, w.genome_width(), &p, &mutation, 1, g, &mut next, &control);
             let t5 = Instant::now();
             let mut limit_stats = Vec::new();
             let limit_steps = limit::run(&w, &rules, &t, 1, g, &mut limit_stats, &mut ls, &control).unwrap();
