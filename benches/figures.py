@@ -79,6 +79,28 @@ def limit() -> str:
         f"{status(2_000, goals['fraction_of_limit_2k_2_threads'])}.")
 
 
+def parts() -> str:
+    d = load("parts")
+    names = ["prepare", "serve", "fitness+record", "select", "reproduce"]
+    lines = ["| build | population | threads | " + " | ".join(names) + " | generation | limit loop | fraction of the limit |",
+             "|---|---:|---:|" + "---:|" * (len(names) + 3)]
+    for r in d["rows"]:
+        lines.append(f"| {r['build']} | {r['population']:,} | {r['threads']} | "
+                     + " | ".join(f"{r['parts_ms'][n]:.2f}" for n in names)
+                     + f" | {r['generation_ms']:.2f} | {r['limit_ms']:.2f} | {r['fraction_of_limit']:.0%} |")
+    before, after = d["builds"]
+    at = {(r["build"], r["population"], r["threads"]): r for r in d["rows"]}
+    ratios = [at[(after, n, t)]["parts_ms"]["prepare"] / at[(before, n, t)]["parts_ms"]["prepare"]
+              for (b, n, t) in at if b == before]
+    return ("\n".join(lines) + f"\n\nMilliseconds per generation, each build's fastest of {d['repeats']} runs in "
+            f"alternation (`benches/bench_parts.py`, {d['world']}). Building the tables (`prepare`) takes "
+            f"{min(ratios):.2f}x to {max(ratios):.2f}x its earlier time. "
+            + " ".join(f"At {n:,} agents on {t} threads serving takes {r['parts_ms']['serve'] / r['limit_ms']:.2f}x "
+                       f"the limit loop's time and the other parts together "
+                       f"{(r['generation_ms'] - r['parts_ms']['serve']) / r['limit_ms']:.2f}x more."
+                       for (b, n, t), r in at.items() if b == after and t == 2))
+
+
 def routing() -> str:
     d = load("niche")
     lines = ["| routing | threads | seconds per generation | steps/s | time against uniform |",
@@ -349,7 +371,7 @@ def connect4_learners() -> str:
     return head + "\n\n" + "\n".join(rows) + "\n\n" + "\n".join(f"- {f}" for f in found)
 
 
-BLOCKS: dict[str, Callable[[], str]] = {"connect4_learners": connect4_learners, "baldwin": baldwin, "envs": envs, "sweep": sweep, "demo": demo, "niche": niche, "limit": limit, "routing": routing, "learn": learn,
+BLOCKS: dict[str, Callable[[], str]] = {"connect4_learners": connect4_learners, "baldwin": baldwin, "envs": envs, "sweep": sweep, "demo": demo, "niche": niche, "limit": limit, "parts": parts, "routing": routing, "learn": learn,
                                        "connect4": connect4, "fixation": fixation}
 
 

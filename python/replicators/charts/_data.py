@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import inspect
+import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import polars as pl
 
@@ -69,7 +69,7 @@ class _Rows:
     that are not ``SchemaBase``), so the walk takes its ``to_dict()``
     whole. The spec it gives is the same dict, validated the same way."""
 
-    _schema = {"type": "array"}
+    _schema: ClassVar[dict[str, str]] = {"type": "array"}
 
     def __init__(self, rows: list[dict[str, Any]]) -> None:
         self.rows = rows

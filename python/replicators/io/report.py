@@ -30,7 +30,7 @@ import polars as pl
 
 from .tables import atomic_write_text
 
-__all__ = ["Report", "save_png", "VALIDATE_CHARTS"]
+__all__ = ["VALIDATE_CHARTS", "Report", "save_png"]
 
 #: Validate each chart's spec against the Vega-Lite schema while writing.
 #: Off: it took half the report's time, for specs our own chart builders
@@ -163,6 +163,7 @@ def _bundle() -> str:
     ``~/.cache/replicators``) and read back in milliseconds by the next
     process. A cache that cannot be read or written is skipped."""
     import importlib.metadata
+
     import vl_convert as vlc
 
     version = importlib.metadata.version("vl-convert-python")
