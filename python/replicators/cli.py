@@ -112,7 +112,8 @@ def run_tables(result: Any) -> dict[str, Any]:
     if isinstance(result, TournamentResult):
         tables = {"history": result.history}
     else:
-        history = result.history.join(personas.summary(result).drop("effective_personas"), on="generation")
+        history = result.history.join(personas.summary(result).drop("effective_personas"), on="generation").sort(
+            "generation")
         tables = {"history": history, "niches": result.niches, "actions": result.actions,
                   "personas": result.personas}
     genes = list(result.world.gene_names)

@@ -120,7 +120,8 @@ def divergence(result: SweepResult, metric: str, *, a: str = "rate", b: str = "s
     keys = ["engage_proxy", "patience", "seed"]
     left = pr.filter(pl.col("fitness") == a).select(*keys, x=pl.col(metric))
     right = pr.filter(pl.col("fitness") == b).select(*keys, y=pl.col(metric))
-    paired = left.join(right, on=keys).with_columns(d=pl.col("x") - pl.col("y"))
+    # Sorted: a join does not promise its rows' order, and each interval sums in row order.
+    paired = left.join(right, on=keys).sort(keys).with_columns(d=pl.col("x") - pl.col("y"))
     rows = []
     for (e, p), sub in paired.group_by("engage_proxy", "patience", maintain_order=True):
         rows.append({"engage_proxy": e, "patience": p, "metric": f"{metric} ({a} - {b})",

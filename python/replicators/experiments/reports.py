@@ -111,7 +111,8 @@ def sum_vs_rate_findings(res: SweepResult) -> list[str]:
     if "sum" in modes and "rate" in modes:
         both = w.filter(pl.col("fitness") == "sum", pl.col("pressure") > 0).join(
             w.filter(pl.col("fitness") == "rate"), on="pressure", suffix="_rate")
-        apart = both.filter(pl.col("gold_per_need_low_rate") > pl.col("gold_per_need_high"))
+        # Sorted: a join does not promise its rows' order, and the text must not vary.
+        apart = both.filter(pl.col("gold_per_need_low_rate") > pl.col("gold_per_need_high")).sort("pressure")
         out.append(
             f"Rate-selection gives more gold per need than sum-selection, with non-overlapping intervals, "
             f"at {apart.height} of {both.height} pressures > 0"
