@@ -38,8 +38,9 @@ impl Mutation {
         if self.rate == 0.0 || self.scale == 0.0 {
             return;
         }
+        let cut = rng::chance(self.rate);
         for g in genome.iter_mut() {
-            if rng::bernoulli(rng, self.rate) {
+            if rng::hit(rng, cut) {
                 *g += self.scale * rng::normal(rng);
             }
         }

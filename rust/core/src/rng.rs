@@ -95,6 +95,21 @@ pub fn bernoulli(rng: &mut Rng, p: f64) -> bool {
     uniform(rng) < p
 }
 
+/// `bernoulli`'s decision as an integer threshold, for many draws at one
+/// `p`: `hit(rng, chance(p))` is `bernoulli(rng, p)`, the same draw and the
+/// same answer, without the conversion to a float. (u / 2^53 < p for a
+/// 53-bit integer u is u < p 2^53, exact in f64, i.e. u < ceil(p 2^53).)
+#[inline]
+pub fn chance(p: f64) -> u64 {
+    (p * (1u64 << 53) as f64).ceil() as u64
+}
+
+/// True when the next draw falls below `cut` (from `chance`).
+#[inline]
+pub fn hit(rng: &mut Rng, cut: u64) -> bool {
+    (rng.next_u64() >> 11) < cut
+}
+
 /// A uniform integer in [0, n) (Lemire's nearly divisionless method; exact).
 #[inline]
 pub fn below(rng: &mut Rng, n: u64) -> u64 {
@@ -162,6 +177,23 @@ mod tests {
         let k = key(7, &[1, 2]);
         assert_eq!(substream(k, &[3]).next_u64(), stream(7, &[1, 2, 3]).next_u64());
         assert_eq!(substream(k, &[]).next_u64(), stream(7, &[1, 2]).next_u64());
+    }
+
+    #[test]
+    fn hit_is_bernoulli_draw_for_draw() {
+        // Probabilities at and between the grid of 2^-53 steps, the edges,
+        // and draws whose 53 bits sit exactly on a threshold.
+        let ps = [0.0, 1.0, 0.05, 0.2, 0.5, 1.0 / 3.0, 1e-300, 1.0 - f64::EPSILON / 2.0, 0.75 + 0.5f64.powi(53)];
+        for &p in &ps {
+            let (mut a, mut b) = (stream(9, &[p.to_bits()]), stream(9, &[p.to_bits()]));
+            let cut = chance(p);
+            for _ in 0..20_000 {
+                assert_eq!(bernoulli(&mut a, p), hit(&mut b, cut), "p = {p}");
+            }
+            for u in [cut.saturating_sub(1), cut, cut + 1] {
+                assert_eq!((u as f64) * (1.0 / (1u64 << 53) as f64) < p, u < cut, "p = {p}, u = {u}");
+            }
+        }
     }
 
     #[test]
