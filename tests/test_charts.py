@@ -55,6 +55,10 @@ def test_a_spec_carries_its_rows_and_is_the_same_in_any_process():
     rows = [v for part in spec["vconcat"] for v in part.get("data", {}).get("values", [])]
     assert {row["generation"] for row in rows} == set(range(6)) and all("value" in row for row in rows)
     assert "view_" in specs[0]
+    # In process, the rows still read as a list.
+    res = r.evolve(r.NicheWorld.preset(), population=40, generations=3, fitness="rate", seed=3)
+    values = charts.persona_shares(res).data.values
+    assert len(values) == len(list(values)) > 0 and isinstance(values[0], dict) and "share" in values[0]
 
 
 def test_persona_shares(svr, tmp_path):

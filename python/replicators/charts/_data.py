@@ -77,6 +77,16 @@ class _Rows:
     def to_dict(self, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
         return self.rows
 
+    # A list to whoever reads ``chart.data.values``.
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Any:
+        return iter(self.rows)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self.rows[i]
+
     def __repr__(self) -> str:
         # Altair names a view with a selection by hashing its spec's text,
         # data included: the same rows must give the same name in any process.
