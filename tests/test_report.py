@@ -2,7 +2,6 @@
 
 import altair as alt
 import polars as pl
-
 from replicators.io.report import Report
 
 
