@@ -295,10 +295,8 @@ def ideal_free_check(
 
         def shares(result: Any, names: tuple[str, ...] = names) -> pl.DataFrame:
             p = result.personas.filter(pl.col("niche") != "generalist")
-            # Sorted: the run's tail mean sums rows in order, and group_by's
-            # order changes from call to call (last-bit differences otherwise).
             wide = p.group_by("generation", "niche").agg(pl.col("share").sum()).pivot(
-                on="niche", index="generation", values="share").sort("generation")
+                on="niche", index="generation", values="share")
             return wide.select("generation", *[pl.col(n).fill_null(0.0) if n in wide.columns else pl.lit(0.0).alias(n)
                                                for n in names])
 

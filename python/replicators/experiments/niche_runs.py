@@ -77,9 +77,7 @@ def measure(result: Any) -> pl.DataFrame:
     """One row per generation: history + persona summary + ``sqrt_kl``."""
     summary = personas.summary(result).drop("effective_personas")
     return (
-        # Sorted: a join does not promise its rows' order (and a run's tail
-        # mean, summed in row order, must not depend on it).
-        result.history.join(summary, on="generation", how="left").sort("generation")
+        result.history.join(summary, on="generation", how="left")
         .with_columns(sqrt_kl=pl.col("kl_from_initial").clip(lower_bound=0.0).sqrt())
     )
 

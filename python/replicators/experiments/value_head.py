@@ -123,7 +123,7 @@ def value_head(
         h = result.history
         if result.config["returns"] != "sum":
             return h.with_columns(exact_value_share=pl.lit(None, dtype=pl.Float64))
-        return h.join(exact_shares(result), on="iteration", how="left").sort("iteration")
+        return h.join(exact_shares(result), on="iteration", how="left")
 
     return sweep(
         {"reward": kinds, "lam": lams}, build, seeds=seeds, seed=seed, threads=threads, progress=progress,

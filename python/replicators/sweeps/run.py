@@ -60,6 +60,10 @@ def execute(job: Job, plan: Plan, task: Task, threads: int | None, progress: Cal
     time = job.runner.time
     if time not in frame.columns:
         raise ConfigError(f"measure returned no {time!r} column: expected one row per {time}")
+    # In time order (stable), whatever order the measure built its rows in
+    # (a group_by's changes from call to call): the runs table is the same
+    # every time, and the tail mean, summed in row order, to the last bit.
+    frame = frame.sort(time, maintain_order=True)
     record = {
         "runs": frame,
         "per_run": summarise(frame, keys, job.tail, getattr(result, "status", "completed"), time),
