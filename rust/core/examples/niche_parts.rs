@@ -12,8 +12,8 @@ use replicators_core::niche::episode::Rules;
 use replicators_core::niche::generation::{self, limit, Scratch};
 use replicators_core::niche::genome::{mean_policy, prepare, Tables};
 use replicators_core::niche::measure::Measurements;
-use replicators_core::niche::{Fitness, World};
-use replicators_core::rng::stream;
+use replicators_core::niche::{ChooseBy, Fitness, Routing, World};
+use replicators_core::rng::{normal, stream};
 use replicators_core::selection::{Parents, Selection};
 use std::time::Instant;
 
@@ -26,9 +26,15 @@ fn main() {
     let real = |name: &str, default: f64| std::env::var(name).ok().and_then(|t| t.parse().ok()).unwrap_or(default);
     let mutation = Mutation { rate: real("MUTATION", 0.05), scale: real("SCALE", 0.1) };
     let fitness = if std::env::var("FITNESS").as_deref() == Ok("sum") { Fitness::Sum } else { Fitness::Rate };
-    let w = World::assistant();
+    let mut w = World::assistant();
+    let shortlist = env("SHORTLIST", 0) as u32;
+    if shortlist > 0 {
+        w.routing = Routing::Choice { shortlist, by: ChooseBy::Gold };
+    }
+    let spread = real("SPREAD", 0.0);
     with_threads(Some(threads), || {
-        let mut genomes = vec![0.0; n * w.genome_width()];
+        let mut start = stream(7, &[]);
+        let mut genomes: Vec<f64> = (0..n * w.genome_width()).map(|_| spread * normal(&mut start)).collect();
         let reference = mean_policy(&w, &genomes[..w.genome_width()], &Control::new());
         let rules = Rules::new(&w);
         let (mut t, mut tr) = (Tables::default(), Vec::new());
@@ -57,7 +63,8 @@ fn main() {
             let limit_steps = limit::run(&w, &rules, &t, 1, g, &mut limit_stats, &mut ls, &control).unwrap();
             let t6 = Instant::now();
             let steps: u64 = tally.steps.iter().sum();
-            assert_eq!(steps, limit_steps, "the limit loop serves the same steps");
+            // The limit loop routes uniformly: under choice it serves other episodes.
+            assert!(shortlist > 0 || steps == limit_steps, "the limit loop serves the same steps");
             std::mem::swap(&mut genomes, &mut next);
             if g >= 2 {
                 steps_total += steps;

@@ -85,7 +85,8 @@ pub struct Tables {
     pub entropy: Vec<f64>,
     /// [N x K] what users choose on under `Routing::Choice`: the agent's
     /// expected gold (or proxy) per need in each niche (the exact
-    /// evaluator's, follow-ups included). Empty under uniform routing.
+    /// evaluator's, follow-ups included, from the probabilities of the
+    /// tables above). Empty under uniform routing.
     pub score: Vec<f64>,
     /// [K x N] (niche-major) the dense rank of each agent's score among
     /// the population's in that niche (0 the lowest; equal scores, equal
@@ -247,27 +248,34 @@ pub fn prepare(
     let classes = persona::classes(world);
     let ln_k = (k as f64).ln();
     let (cells, ka) = (k * a + k, k * a);
-    match choose_by {
-        Some(by) => {
-            scores(world, genomes, by, &mut tables.score);
-            ranks(&tables.score, k, &mut tables.rank, &mut tables.ladder);
+    // Under choice, each block also writes its agents' scores, from the
+    // probabilities it has just computed; under uniform routing it writes
+    // into one unused slot per block (the zip needs a chunk per block).
+    let blocks = n.div_ceil(PREPARE_BLOCK);
+    let mut unused = Vec::new();
+    let (score_buffer, score_chunk) = match choose_by {
+        Some(_) => {
+            fit(&mut tables.score, n * k);
+            (&mut tables.score, PREPARE_BLOCK * k)
         }
         None => {
             tables.score.clear();
-            tables.rank.clear();
-            tables.ladder.clear();
+            unused.resize(blocks, 0.0);
+            (&mut unused, 1)
         }
-    }
+    };
+    let gold = matches!(choose_by, Some(ChooseBy::Gold));
     tables
         .cumulative
         .par_chunks_mut(PREPARE_BLOCK * ka)
         .zip(tables.skill.par_chunks_mut(PREPARE_BLOCK * k))
         .zip(tables.entropy.par_chunks_mut(PREPARE_BLOCK * k))
+        .zip(score_buffer.par_chunks_mut(score_chunk))
         .zip(traits.par_chunks_mut(PREPARE_BLOCK))
         .enumerate()
         .for_each_init(
             || Softmaxes::new(k, a, PREPARE_BLOCK),
-            |b, (block, (((cums, sks), ents), trs))| {
+            |b, (block, ((((cums, sks), ents), scs), trs))| {
                 if control.is_cancelled() {
                     return;
                 }
@@ -307,6 +315,9 @@ pub fn prepare(
                         let s = world.capacity * b.skill[kk];
                         sk[kk] = threshold(s);
                         skill_mean += demand[kk] * s;
+                        if choose_by.is_some() {
+                            scs[j * k + kk] = analytic::score(world, kk, &p[kk * a..(kk + 1) * a], s, gold);
+                        }
                     }
                     let spec = if k < 2 { 0.0 } else { 1.0 - h_w / ln_k };
                     let persona = persona::label(&p[..ka], w, spec, &classes, &demand, specialist_threshold);
@@ -320,25 +331,12 @@ pub fn prepare(
                 }
             },
         );
-}
-
-/// What users choose on under `Routing::Choice`, per agent and niche: the
-/// agent's expected gold (or proxy) per need there (`Tables::score`).
-fn scores(world: &World, genomes: &[f64], by: ChooseBy, out: &mut Vec<f64>) {
-    let (k, a, width) = (world.k(), world.a(), world.genome_width());
-    out.resize(genomes.len() / width * k, 0.0);
-    let ka = k * a;
-    let gold = matches!(by, ChooseBy::Gold);
-    out.par_chunks_mut(k).zip(genomes.par_chunks(width)).for_each_init(
-        || (vec![0.0; a], vec![0.0; k]),
-        |(pi, w), (row, g)| {
-            softmax(&g[ka..ka + k], w); // `skill_weights`, into a buffer
-            for kk in 0..k {
-                policy(world, g, kk, pi);
-                row[kk] = analytic::score(world, kk, pi, skill(world, w[kk]), gold);
-            }
-        },
-    );
+    if choose_by.is_some() && !control.is_cancelled() {
+        ranks(&tables.score, k, &mut tables.rank, &mut tables.ladder);
+    } else {
+        tables.rank.clear();
+        tables.ladder.clear();
+    }
 }
 
 /// Dense ranks of `score` [N x K] per niche, into `rank` [K x N], and the
