@@ -264,7 +264,8 @@ pub fn prepare(
             (&mut unused, 1)
         }
     };
-    let gold = matches!(choose_by, Some(ChooseBy::Gold));
+    // Under choice: whether users choose on gold (else on proxy).
+    let score_on_gold = choose_by.map(|by| matches!(by, ChooseBy::Gold));
     tables
         .cumulative
         .par_chunks_mut(PREPARE_BLOCK * ka)
@@ -315,7 +316,7 @@ pub fn prepare(
                         let s = world.capacity * b.skill[kk];
                         sk[kk] = threshold(s);
                         skill_mean += demand[kk] * s;
-                        if choose_by.is_some() {
+                        if let Some(gold) = score_on_gold {
                             scs[j * k + kk] = analytic::score(world, kk, &p[kk * a..(kk + 1) * a], s, gold);
                         }
                     }
