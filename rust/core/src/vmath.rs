@@ -44,7 +44,7 @@ const MAGIC: f64 = 4503599627370496.0;
 /// scaled by 2^r, and the same special values. Branch-free selects, so
 /// the loop vectorises.
 #[inline(always)]
-fn exp_lane(x: f64) -> f64 {
+pub(crate) fn exp_lane(x: f64) -> f64 {
     const P2: f64 = 1.0 / 2.0;
     const P3: f64 = 1.0 / 6.0;
     const P4: f64 = 1.0 / 24.0;

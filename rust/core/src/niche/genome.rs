@@ -13,22 +13,28 @@
 use rayon::prelude::*;
 
 use super::analytic;
+use super::build::{self, Block, Constants};
 use super::persona;
 use super::world::{ChooseBy, Routing, World};
 use crate::control::Control;
-use crate::vmath;
 
 /// Probability 1 as a threshold on a 32-bit uniform `u`: `u < threshold(p)`
 /// has probability exactly round(p * 2^32) / 2^32.
 pub const ONE: u64 = 1 << 32;
 
-#[inline]
+#[inline(always)]
 pub fn threshold(p: f64) -> u64 {
-    // + 0.5 and truncate rounds a non-negative number without a libm call
-    // (this runs K * A times per agent per generation). The value is at most
-    // 2^32 + 0.5, so truncating through i64 (one instruction) gives the same
-    // integer as `as u64` (a branchy sequence on x86 without AVX-512).
-    (p.clamp(0.0, 1.0) * ONE as f64 + 0.5) as i64 as u64
+    // round(p * 2^32) as p * 2^32 + 0.5 rounded down (p clamped to [0, 1],
+    // NaN to 0), in arithmetic that vectorises: the table build computes
+    // it for many agents at once (`super::build`), and the conversion
+    // `as i64` does not vectorise. y < 2^52, so adding and taking away 2^52
+    // rounds it to an integer, one less if that rounded up; adding 2^52
+    // again leaves the integer in the low bits of the mantissa.
+    const MAGIC: f64 = 4503599627370496.0;
+    let y = p.max(0.0).min(1.0) * ONE as f64 + 0.5;
+    let nearest = (y + MAGIC) - MAGIC;
+    let floor = if nearest > y { nearest - 1.0 } else { nearest };
+    (floor + MAGIC).to_bits() - MAGIC.to_bits()
 }
 
 /// Numerically stable softmax.
@@ -134,84 +140,8 @@ fn fit<T: Clone + Default>(v: &mut Vec<T>, len: usize) {
     }
 }
 
-/// The softmaxes of a block of agents: per agent, its K policy rows of A
-/// logits, then its skill row of K. The exponentials and logarithms of the
-/// whole block are batched (`crate::vmath`).
-struct Softmaxes {
-    /// Shifted logits x - max(row), so that every exponential is at most 1.
-    z: Vec<f64>,
-    e: Vec<f64>,
-    totals: Vec<f64>,
-    log_totals: Vec<f64>,
-    /// Probabilities and their logarithms (log-softmax: x - max - ln total).
-    p: Vec<f64>,
-    log_p: Vec<f64>,
-    /// w^tradeoff of one agent (exp of tradeoff * ln w).
-    z_skill: Vec<f64>,
-    skill: Vec<f64>,
-}
-
-impl Softmaxes {
-    fn new(k: usize, a: usize, agents: usize) -> Softmaxes {
-        let (cells, rows) = (agents * (k * a + k), agents * (k + 1));
-        Softmaxes {
-            z: vec![0.0; cells],
-            e: vec![0.0; cells],
-            totals: vec![0.0; rows],
-            log_totals: vec![0.0; rows],
-            p: vec![0.0; cells],
-            log_p: vec![0.0; cells],
-            z_skill: vec![0.0; k],
-            skill: vec![0.0; k],
-        }
-    }
-
-    /// Softmaxes of `genomes` (whole rows, at most `agents` of them).
-    fn compute(&mut self, k: usize, a: usize, genomes: &[f64]) {
-        let (width, ka) = (k * a + k, k * a);
-        let (cells, rows) = (genomes.len(), genomes.len() / width * (k + 1));
-        // An agent's K policy rows of A cells, then its skill row of K,
-        // walked by chunks (no division by K + 1 to find a row).
-        for (g, z) in genomes.chunks_exact(width).zip(self.z.chunks_exact_mut(width)) {
-            let (z_policy, z_skill) = z.split_at_mut(ka);
-            for (gr, zr) in g[..ka].chunks_exact(a).zip(z_policy.chunks_exact_mut(a)) {
-                shift(gr, zr);
-            }
-            shift(&g[ka..], z_skill);
-        }
-        vmath::exp(&self.z[..cells], &mut self.e[..cells]);
-        for (e, totals) in self.e[..cells].chunks_exact(width).zip(self.totals.chunks_exact_mut(k + 1)) {
-            for (t, er) in totals.iter_mut().zip(e[..ka].chunks_exact(a)) {
-                *t = er.iter().sum();
-            }
-            totals[k] = e[ka..].iter().sum();
-        }
-        vmath::ln(&self.totals[..rows], &mut self.log_totals[..rows]);
-        let agent_rows = self.totals[..rows].chunks_exact(k + 1).zip(self.log_totals.chunks_exact(k + 1));
-        let agent_cells = self.e[..cells].chunks_exact(width).zip(self.z.chunks_exact(width));
-        let agent_out = self.p.chunks_exact_mut(width).zip(self.log_p.chunks_exact_mut(width));
-        for (((totals, log_totals), (e, z)), (p, log_p)) in agent_rows.zip(agent_cells).zip(agent_out) {
-            for r in 0..=k {
-                let (inv, log_total) = (1.0 / totals[r], log_totals[r]);
-                let range = r * a..if r < k { (r + 1) * a } else { width };
-                for j in range {
-                    p[j] = e[j] * inv;
-                    log_p[j] = z[j] - log_total;
-                }
-            }
-        }
-    }
-}
-
-/// `z = x - max(x)`: shifted logits, every exponential at most 1.
-#[inline]
-fn shift(x: &[f64], z: &mut [f64]) {
-    let top = x.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    z.iter_mut().zip(x).for_each(|(z, &x)| *z = x - top);
-}
-
 /// Agents per block of `prepare` (the unit of parallel work and of batching).
-const PREPARE_BLOCK: usize = 32;
+const PREPARE_BLOCK: usize = build::L;
 
 /// Build every agent's tables and traits (parallel over agents; each agent's
 /// numbers depend only on its genome, so the thread count does not matter).
@@ -246,8 +176,17 @@ pub fn prepare(
     let demand = world.demand_shares();
     let log_reference: Vec<f64> = reference.iter().map(|q| q.max(1e-300).ln()).collect();
     let classes = persona::classes(world);
-    let ln_k = (k as f64).ln();
-    let (cells, ka) = (k * a + k, k * a);
+    let constants = Constants {
+        k,
+        a,
+        log_reference: &log_reference,
+        demand: &demand,
+        classes: &classes,
+        capacity: world.capacity,
+        tradeoff: world.tradeoff,
+        specialist_threshold,
+    };
+    let ka = k * a;
     // Under choice, each block also writes its agents' scores, from the
     // probabilities it has just computed; under uniform routing it writes
     // into one unused slot per block (the zip needs a chunk per block).
@@ -275,60 +214,20 @@ pub fn prepare(
         .zip(traits.par_chunks_mut(PREPARE_BLOCK))
         .enumerate()
         .for_each_init(
-            || Softmaxes::new(k, a, PREPARE_BLOCK),
-            |b, (block, ((((cums, sks), ents), scs), trs))| {
+            || (Block::default(), vec![0.0; a]),
+            |(b, row), (block, ((((cums, sks), ents), scs), trs))| {
                 if control.is_cancelled() {
                     return;
                 }
                 let first = block * PREPARE_BLOCK;
-                b.compute(k, a, &genomes[first * width..(first + trs.len()) * width]);
-                for (j, tr) in trs.iter_mut().enumerate() {
-                    let (cum, sk, ent) = (&mut cums[j * ka..(j + 1) * ka], &mut sks[j * k..(j + 1) * k], &mut ents[j * k..(j + 1) * k]);
-                    let (p, log_p) = (&b.p[j * cells..(j + 1) * cells], &b.log_p[j * cells..(j + 1) * cells]);
-                    let (mut h_mean, mut kl_mean, mut skill_mean) = (0.0, 0.0, 0.0);
-                    for kk in 0..k {
-                        let (mut c, mut h, mut kl) = (0.0, 0.0, 0.0);
-                        for jj in kk * a..(kk + 1) * a {
-                            let (p, lp) = (p[jj], log_p[jj]);
-                            if p > 0.0 {
-                                h -= p * lp;
-                                kl += p * (lp - log_reference[jj]);
-                            }
-                            c += p;
-                            cum[jj] = threshold(c);
-                        }
-                        cum[kk * a + a - 1] = ONE;
-                        ent[kk] = h;
-                        h_mean += demand[kk] * h;
-                        kl_mean += demand[kk] * kl;
-                    }
-                    // The skill weights w, for the specialisation index 1 - H(w) / ln K.
-                    let (w, log_w) = (&p[ka..], &log_p[ka..]);
-                    let h_w: f64 = w.iter().zip(log_w).filter(|(&x, _)| x > 0.0).map(|(x, lx)| -x * lx).sum();
-                    // skill_k = capacity * w_k^tradeoff = capacity * exp(tradeoff * ln w_k).
-                    if world.tradeoff != 1.0 {
-                        b.z_skill.iter_mut().zip(log_w).for_each(|(z, lw)| *z = world.tradeoff * lw);
-                        vmath::exp(&b.z_skill, &mut b.skill);
-                    } else {
-                        b.skill.copy_from_slice(w);
-                    }
-                    for kk in 0..k {
-                        let s = world.capacity * b.skill[kk];
-                        sk[kk] = threshold(s);
-                        skill_mean += demand[kk] * s;
-                        if let Some(gold) = score_on_gold {
-                            scs[j * k + kk] = analytic::score(world, kk, &p[kk * a..(kk + 1) * a], s, gold);
+                b.build(&constants, &genomes[first * width..(first + trs.len()) * width], cums, sks, ents, trs);
+                if let Some(gold) = score_on_gold {
+                    for j in 0..trs.len() {
+                        for kk in 0..k {
+                            row.iter_mut().enumerate().for_each(|(x, v)| *v = b.p[kk * a + x][j]);
+                            scs[j * k + kk] = analytic::score(world, kk, row, b.skill[kk][j], gold);
                         }
                     }
-                    let spec = if k < 2 { 0.0 } else { 1.0 - h_w / ln_k };
-                    let persona = persona::label(&p[..ka], w, spec, &classes, &demand, specialist_threshold);
-                    *tr = Traits {
-                        entropy: h_mean,
-                        kl: kl_mean.max(0.0),
-                        specialization: spec,
-                        skill: skill_mean,
-                        persona,
-                    };
                 }
             },
         );
@@ -408,6 +307,25 @@ pub fn mean_policy(world: &World, genomes: &[f64], control: &Control) -> Vec<f64
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn threshold_rounds_as_truncating_p_times_2_32_plus_one_half() {
+        let plain = |p: f64| (p.clamp(0.0, 1.0) * ONE as f64 + 0.5) as i64 as u64;
+        let mut r = crate::rng::stream(5, &[]);
+        let mut cases = vec![0.0, -0.0, 1.0, 0.5, 1e-300, 5e-324, -1.0, 2.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1.0 - 1e-16];
+        // Halves and their neighbours, where the rounding of + 0.5 decides.
+        for i in [0u64, 1, 2, 3, 1 << 20, (1 << 32) - 1] {
+            let x = (i as f64 + 0.5) / ONE as f64;
+            cases.extend([x, f64::from_bits(x.to_bits() - 1), f64::from_bits(x.to_bits() + 1)]);
+        }
+        for _ in 0..1_000_000 {
+            let u = crate::rng::uniform(&mut r);
+            cases.extend([u, u * 1e-9, 1.0 - u * 1e-12]);
+        }
+        for p in cases {
+            assert_eq!(threshold(p), plain(p), "p = {p:e}");
+        }
+    }
 
     #[test]
     fn uniform_genome_is_a_generalist_with_uniform_policy() {

@@ -9,6 +9,7 @@
 //! `analytic` (the exact evaluator), `evolve` (the loop).
 
 pub mod analytic;
+mod build;
 pub mod episode;
 pub mod evolve;
 pub mod fitness;

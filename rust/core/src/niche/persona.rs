@@ -95,37 +95,57 @@ pub fn classes(world: &World) -> Vec<u8> {
 /// The persona id of one agent, from its policy `pi` ([K x A] probabilities,
 /// niche-major), its skill weights `w` ([K]) and their specialisation index
 /// `spec`; `classes` from `classes`, `demand` the normalised demand shares.
-#[inline]
 pub fn label(pi: &[f64], w: &[f64], spec: f64, classes: &[u8], demand: &[f64], specialist_threshold: f64) -> u16 {
+    let one = |x: &[f64]| x.iter().map(|&v| [v]).collect::<Vec<[f64; 1]>>();
+    labels(&one(pi), &one(w), &[spec], classes, demand, specialist_threshold)[0]
+}
+
+/// The persona ids of L agents at once, agent l in lane l of every entry
+/// (`super::build` labels a block of agents this way, one per SIMD lane).
+/// The rule of `label`, written once: each lane does the same arithmetic
+/// in the same order as one agent alone.
+#[inline(always)]
+pub fn labels<const L: usize>(pi: &[[f64; L]], w: &[[f64; L]], spec: &[f64; L], classes: &[u8], demand: &[f64], specialist_threshold: f64) -> [u16; L] {
     let k = w.len();
     let a = pi.len() / k;
-    let dominant = (0..k).fold(0, |best, j| if w[j] > w[best] { j } else { best });
-    let generalist = spec < specialist_threshold;
-    // Two running sums in registers: `mass[class] += ...` would chain
-    // every add through a store and a reload.
-    let (mut helper, mut farmer) = (0.0f64, 0.0f64);
-    let mut declines_everywhere = true;
-    for kk in 0..k {
-        let (mut m0, mut m1, mut m2) = (0.0f64, 0.0f64, 0.0f64);
-        for j in 0..a {
-            let (v, c) = (pi[kk * a + j], classes[kk * a + j]);
-            m0 += if c == 0 { v } else { 0.0 };
-            m1 += if c == 1 { v } else { 0.0 };
-            m2 += if c == 2 { v } else { 0.0 };
+    // The dominant niche: the first of the largest weights.
+    let (mut top, mut dominant) = (w[0], [0u16; L]);
+    for (j, wj) in w.iter().enumerate().skip(1) {
+        for l in 0..L {
+            let better = wj[l] > top[l];
+            top[l] = if better { wj[l] } else { top[l] };
+            dominant[l] = if better { j as u16 } else { dominant[l] };
         }
-        helper += demand[kk] * m0;
-        farmer += demand[kk] * m1;
-        declines_everywhere &= m2 > m0 && m2 > m1;
     }
-    let behaviour = if declines_everywhere {
-        Behaviour::Decliner
-    } else if farmer > helper {
-        Behaviour::Farmer
-    } else {
-        Behaviour::Helper
-    };
-    let niche = if generalist { k } else { dominant };
-    (niche * 3 + behaviour as usize) as u16
+    let (mut helper, mut farmer) = ([0.0f64; L], [0.0f64; L]);
+    let mut declines_everywhere = [true; L];
+    for kk in 0..k {
+        let (mut m0, mut m1, mut m2) = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
+        for j in 0..a {
+            let (v, c) = (&pi[kk * a + j], classes[kk * a + j]);
+            for l in 0..L {
+                m0[l] += if c == 0 { v[l] } else { 0.0 };
+                m1[l] += if c == 1 { v[l] } else { 0.0 };
+                m2[l] += if c == 2 { v[l] } else { 0.0 };
+            }
+        }
+        for l in 0..L {
+            helper[l] += demand[kk] * m0[l];
+            farmer[l] += demand[kk] * m1[l];
+            declines_everywhere[l] &= m2[l] > m0[l] && m2[l] > m1[l];
+        }
+    }
+    std::array::from_fn(|l| {
+        let behaviour = if declines_everywhere[l] {
+            Behaviour::Decliner
+        } else if farmer[l] > helper[l] {
+            Behaviour::Farmer
+        } else {
+            Behaviour::Helper
+        };
+        let niche = if spec[l] < specialist_threshold { k } else { dominant[l] as usize };
+        (niche * 3 + behaviour as usize) as u16
+    })
 }
 
 const _: () = assert!(Behaviour::Decliner as usize == 2 && BEHAVIOURS.len() == 3);
