@@ -1,6 +1,7 @@
 //! Mutation and reproduction: offspring genomes are copies of their parents'
 //! with Gaussian noise on each gene. Shared by every world.
 
+use multiversion::multiversion;
 use rayon::prelude::*;
 
 use crate::control::Control;
@@ -66,9 +67,9 @@ pub fn reproduce(
     next.resize(parents.len() * width, 0.0);
     // The streams' common prefix is hashed once (same streams as `rng::stream`).
     let key = rng::key(seed, &[domain::MUTATION, generation]);
-    const BLOCK: usize = 16;
     let width1 = width.max(1);
-    next.par_chunks_mut(width1 * BLOCK).zip(parents.par_chunks(BLOCK)).enumerate().for_each(|(b, (children, ps))| {
+    let mutates = mutation.rate != 0.0 && mutation.scale != 0.0 && width > 0;
+    next.par_chunks_mut(width1 * LANES).zip(parents.par_chunks(LANES)).enumerate().for_each(|(b, (children, ps))| {
         if control.is_cancelled() {
             return;
         }
@@ -82,13 +83,96 @@ pub fn reproduce(
             }
             std::hint::black_box(acc);
         }
-        for (j, (child, &p)) in children.chunks_mut(width1).zip(ps).enumerate() {
+        for (child, &p) in children.chunks_mut(width1).zip(ps) {
             let p = p as usize;
             child.copy_from_slice(&genomes[p * width..(p + 1) * width]);
-            let mut r = rng::substream(key, &[(b * BLOCK + j) as u64]);
-            mutation.apply(child, &mut r);
+        }
+        if mutates {
+            let mut streams = Lanes::new(key, (b * LANES) as u64, ps.len());
+            streams.mutate(mutation, children, width);
         }
     });
+}
+
+/// Children per block of `reproduce`, mutated side by side.
+const LANES: usize = 16;
+
+/// The mutation streams of a block of children, child l's in lane l:
+/// the four words of each Xoshiro256++ state, lane by lane.
+struct Lanes {
+    s: [[u64; LANES]; 4],
+    len: usize,
+}
+
+impl Lanes {
+    /// The streams (key, first + l) of `len` children.
+    fn new(key: u64, first: u64, len: usize) -> Lanes {
+        let mut s = [[0u64; LANES]; 4];
+        for l in 0..len {
+            let state = rng::substream(key, &[first + l as u64]).state();
+            for (w, word) in s.iter_mut().zip(state.chunks_exact(8)) {
+                w[l] = u64::from_le_bytes(word.try_into().unwrap());
+            }
+        }
+        Lanes { s, len }
+    }
+
+    /// `Mutation::apply` to every child of the block (`len` rows of
+    /// `width` genes), each from its own stream in the same order.
+    ///
+    /// Gene by gene, every lane draws whether its gene mutates at once (the
+    /// generator's step written out below, in vector instructions); the few
+    /// that do take their Gaussian from the library's generator, rebuilt
+    /// from the lane's state and written back. The streams and the draws
+    /// are `apply`'s (`lanes_mutate_as_apply_does`), but a child costs a
+    /// vector lane per gene rather than a dependent chain and a
+    /// mispredicted branch per mutation.
+    fn mutate(&mut self, mutation: &Mutation, children: &mut [f64], width: usize) {
+        let live = if self.len == LANES { u32::MAX } else { (1u32 << self.len) - 1 };
+        mutate_lanes(&mut self.s, live, rng::chance(mutation.rate), mutation.scale, children, width);
+    }
+}
+
+/// `Lanes::mutate` of the lanes in `live`, compiled for the vector
+/// instructions the machine has.
+#[multiversion(targets("x86_64+avx512f+avx512vl+avx512dq", "x86_64+avx2+avx", "x86_64+sse4.1"))]
+fn mutate_lanes(s: &mut [[u64; LANES]; 4], live: u32, cut: u64, scale: f64, children: &mut [f64], width: usize) {
+    for gene in 0..width {
+        let mut hits = hit_mask(s, cut) & live;
+        while hits != 0 {
+            let l = hits.trailing_zeros() as usize;
+            hits &= hits - 1;
+            let mut seed = [0u8; 32];
+            for (w, word) in s.iter().zip(seed.chunks_exact_mut(8)) {
+                word.copy_from_slice(&w[l].to_le_bytes());
+            }
+            let mut r = <Rng as rand::SeedableRng>::from_seed(seed);
+            children[l * width + gene] += scale * rng::normal(&mut r);
+            for (w, word) in s.iter_mut().zip(r.state().chunks_exact(8)) {
+                w[l] = u64::from_le_bytes(word.try_into().unwrap());
+            }
+        }
+    }
+}
+
+/// One Xoshiro256++ step in every lane (its published definition, as
+/// `rand_xoshiro` computes it): lane l's bit in the mask is whether its
+/// output falls below `cut` (`rng::hit`).
+#[inline(always)]
+fn hit_mask(s: &mut [[u64; LANES]; 4], cut: u64) -> u32 {
+    let mut mask = 0u32;
+    for l in 0..LANES {
+        let out = s[0][l].wrapping_add(s[3][l]).rotate_left(23).wrapping_add(s[0][l]);
+        let t = s[1][l] << 17;
+        s[2][l] ^= s[0][l];
+        s[3][l] ^= s[1][l];
+        s[1][l] ^= s[2][l];
+        s[0][l] ^= s[3][l];
+        s[2][l] ^= t;
+        s[3][l] = s[3][l].rotate_left(45);
+        mask |= (((out >> 11) < cut) as u32) << l;
+    }
+    mask
 }
 
 #[cfg(test)]
@@ -124,6 +208,27 @@ mod tests {
         // E[x^2] = rate * scale^2 = 2; sd of the estimate ~ sqrt((3*0.5*16 - 4)/n)
         let sd = ((3.0 * 0.5 * 16.0 - 4.0) / n as f64).sqrt();
         assert!((var - 2.0).abs() < 4.0 * sd, "{var}");
+    }
+
+    #[test]
+    fn lanes_mutate_as_apply_does() {
+        // Every child of `reproduce` is its parent mutated by `apply` from
+        // its stream: blocks full and partial, widths odd and even, rates
+        // from rare to always.
+        for (n, width, rate) in [(37, 24, 0.05), (16, 5, 0.2), (50, 1, 1.0), (3, 7, 0.5), (100, 24, 0.001)] {
+            let mut r = rng::stream(3, &[n as u64]);
+            let genomes: Vec<f64> = (0..n * width).map(|_| rng::normal(&mut r)).collect();
+            let parents: Vec<u32> = (0..n).map(|_| rng::below(&mut r, n as u64) as u32).collect();
+            let m = Mutation { rate, scale: 0.3 };
+            let mut next = Vec::new();
+            reproduce(&genomes, width, &parents, &m, 8, 2, &mut next, &Control::new());
+            let key = rng::key(8, &[domain::MUTATION, 2]);
+            for (i, &p) in parents.iter().enumerate() {
+                let mut child = genomes[p as usize * width..(p as usize + 1) * width].to_vec();
+                m.apply(&mut child, &mut rng::substream(key, &[i as u64]));
+                assert_eq!(&next[i * width..(i + 1) * width], &child[..], "n {n}, width {width}, rate {rate}, child {i}");
+            }
+        }
     }
 
     #[test]

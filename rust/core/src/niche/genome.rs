@@ -31,6 +31,7 @@ pub fn threshold(p: f64) -> u64 {
     // rounds it to an integer, one less if that rounded up; adding 2^52
     // again leaves the integer in the low bits of the mantissa.
     const MAGIC: f64 = 4503599627370496.0;
+    #[allow(clippy::manual_clamp)] // clamp keeps NaN, and NaN must give 0
     let y = p.max(0.0).min(1.0) * ONE as f64 + 0.5;
     let nearest = (y + MAGIC) - MAGIC;
     let floor = if nearest > y { nearest - 1.0 } else { nearest };
