@@ -90,11 +90,13 @@ def parts() -> str:
                      + f" | {r['generation_ms']:.2f} | {r['limit_ms']:.2f} | {r['fraction_of_limit']:.0%} |")
     before, after = d["builds"]
     at = {(r["build"], r["population"], r["threads"]): r for r in d["rows"]}
-    ratios = [at[(after, n, t)]["parts_ms"]["prepare"] / at[(before, n, t)]["parts_ms"]["prepare"]
-              for (b, n, t) in at if b == before]
+    def ratios(part: str) -> str:
+        r = [at[(after, n, t)]["parts_ms"][part] / at[(before, n, t)]["parts_ms"][part] for (b, n, t) in at if b == before]
+        return f"{min(r):.2f}x to {max(r):.2f}x its earlier time"
+
     return ("\n".join(lines) + f"\n\nMilliseconds per generation, each build's fastest of {d['repeats']} runs in "
             f"alternation (`benches/bench_parts.py`, {d['world']}). Building the tables (`prepare`) takes "
-            f"{min(ratios):.2f}x to {max(ratios):.2f}x its earlier time. "
+            f"{ratios('prepare')}, reproduction (`reproduce`) {ratios('reproduce')}. "
             + " ".join(f"At {n:,} agents on {t} threads serving takes {r['parts_ms']['serve'] / r['limit_ms']:.2f}x "
                        f"the limit loop's time and the other parts together "
                        f"{(r['generation_ms'] - r['parts_ms']['serve']) / r['limit_ms']:.2f}x more."
