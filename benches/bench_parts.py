@@ -5,7 +5,7 @@ step tables, serving, fitness and measurement, selection, mutation) beside
 the limit loop on the same tables. This script runs two builds of it in
 alternation (``--before`` and ``--after``, for example the commit before a
 speed-up and the working tree), at 2,000 and 100,000 agents on 1 and 2
-threads, keeps each build's fastest whole generation of ``--repeats`` runs
+threads with the default mutation and at 2,000 with the demo's, keeps each build's fastest whole generation of ``--repeats`` runs
 (a shared machine's slow spells then fall on both alike) and writes
 ``benches/results/parts.json``, which ``benches/figures.py`` turns into the
 README's per-part table.
@@ -27,7 +27,10 @@ from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results"
 PARTS = ("prepare", "serve", "fitness+record", "select", "reproduce")
-SIZES = ((2_000, 300), (100_000, 20))  # population, generations (the first two not counted)
+#: Mutation of each case: the default's, and the demo's (``sum_vs_rate``).
+MUTATIONS = {"default": {"MUTATION": "0.05", "SCALE": "0.1"}, "demo": {"MUTATION": "0.2", "SCALE": "0.3"}}
+#: mutation, population, generations (the first two not counted).
+CASES = (("default", 2_000, 300), ("default", 100_000, 20), ("demo", 2_000, 300))
 
 
 def parse(text: str) -> dict:
@@ -39,8 +42,9 @@ def parse(text: str) -> dict:
             "fraction_of_limit": parts["limit loop"] / whole}
 
 
-def run(binary: str, population: int, threads: int, generations: int) -> dict:
-    env = {**os.environ, "N": str(population), "THREADS": str(threads), "GENERATIONS": str(generations)}
+def run(binary: str, population: int, threads: int, generations: int, mutation: str) -> dict:
+    env = {**os.environ, "N": str(population), "THREADS": str(threads), "GENERATIONS": str(generations),
+           **MUTATIONS[mutation]}
     out = subprocess.run([binary], env=env, capture_output=True, text=True, check=True)
     return parse(out.stdout)
 
@@ -55,24 +59,25 @@ def main() -> None:
     args = ap.parse_args()
     builds = {args.before_label: args.before, args.after_label: args.after}
     rows = []
-    for population, generations in SIZES:
+    for mutation, population, generations in CASES:
         for threads in (1, 2):
             best: dict[str, dict] = {}
             for _ in range(args.repeats):
                 for label, binary in builds.items():
-                    r = run(binary, population, threads, generations)
+                    r = run(binary, population, threads, generations, mutation)
                     if label not in best or r["generation_ms"] < best[label]["generation_ms"]:
                         best[label] = r
             for label, r in best.items():
-                rows.append({"build": label, "population": population, "threads": threads, **r})
-                print(f"{label:>12} N={population:>7,} threads={threads}: "
+                rows.append({"build": label, "mutation": mutation, "population": population, "threads": threads, **r})
+                print(f"{label:>12} {mutation:>7} N={population:>7,} threads={threads}: "
                       + ", ".join(f"{p} {ms:.2f}" for p, ms in r["parts_ms"].items())
                       + f"; generation {r['generation_ms']:.2f} ms = {100 * r['fraction_of_limit']:.0f}% of the limit")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "parts.json").write_text(json.dumps({
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "builds": list(builds), "repeats": args.repeats,
-        "world": "assistant preset, fitness rate, Proportional(pressure=1), Mutation(rate=0.05, scale=0.1)",
+        "world": "assistant preset, fitness rate, Proportional(pressure=1)",
+        "mutations": {k: f"Mutation(rate={v['MUTATION']}, scale={v['SCALE']})" for k, v in MUTATIONS.items()},
         "rows": rows}, indent=1) + "\n")
 
 

@@ -82,25 +82,31 @@ def limit() -> str:
 def parts() -> str:
     d = load("parts")
     names = ["prepare", "serve", "fitness+record", "select", "reproduce"]
-    lines = ["| build | population | threads | " + " | ".join(names) + " | generation | limit loop | fraction of the limit |",
-             "|---|---:|---:|" + "---:|" * (len(names) + 3)]
+    mutations = d.get("mutations", {"default": "Mutation(rate=0.05, scale=0.1)"})
+    lines = ["| build | mutation | population | threads | " + " | ".join(names)
+             + " | generation | limit loop | fraction of the limit |",
+             "|---|---|---:|---:|" + "---:|" * (len(names) + 3)]
     for r in d["rows"]:
-        lines.append(f"| {r['build']} | {r['population']:,} | {r['threads']} | "
+        lines.append(f"| {r['build']} | {r.get('mutation', 'default')} | {r['population']:,} | {r['threads']} | "
                      + " | ".join(f"{r['parts_ms'][n]:.2f}" for n in names)
                      + f" | {r['generation_ms']:.2f} | {r['limit_ms']:.2f} | {r['fraction_of_limit']:.0%} |")
     before, after = d["builds"]
-    at = {(r["build"], r["population"], r["threads"]): r for r in d["rows"]}
-    def ratios(part: str) -> str:
-        r = [at[(after, n, t)]["parts_ms"][part] / at[(before, n, t)]["parts_ms"][part] for (b, n, t) in at if b == before]
-        return f"{min(r):.2f}x to {max(r):.2f}x its earlier time"
+    at = {(r["build"], r.get("mutation", "default"), r["population"], r["threads"]): r for r in d["rows"]}
+
+    def ratios(part: str, mutation: str) -> str:
+        r = [at[(after, m, n, t)]["parts_ms"][part] / at[(before, m, n, t)]["parts_ms"][part]
+             for (b, m, n, t) in at if b == before and m == mutation]
+        return f"{min(r):.2f}x to {max(r):.2f}x" if len(r) > 1 else f"{r[0]:.2f}x"
 
     return ("\n".join(lines) + f"\n\nMilliseconds per generation, each build's fastest of {d['repeats']} runs in "
-            f"alternation (`benches/bench_parts.py`, {d['world']}). Building the tables (`prepare`) takes "
-            f"{ratios('prepare')}, reproduction (`reproduce`) {ratios('reproduce')}. "
-            + " ".join(f"At {n:,} agents on {t} threads serving takes {r['parts_ms']['serve'] / r['limit_ms']:.2f}x "
-                       f"the limit loop's time and the other parts together "
-                       f"{(r['generation_ms'] - r['parts_ms']['serve']) / r['limit_ms']:.2f}x more."
-                       for (b, n, t), r in at.items() if b == after and t == 2))
+            f"alternation (`benches/bench_parts.py`, {d['world']}; mutation "
+            + ", ".join(f"{k}: {v}" for k, v in mutations.items()) + "). "
+            + " ".join(f"With the {m} mutation, building the tables (`prepare`) takes {ratios('prepare', m)} its "
+                       f"earlier time and reproduction (`reproduce`) {ratios('reproduce', m)}." for m in mutations)
+            + " " + " ".join(f"At {n:,} agents on {t} threads ({m} mutation) serving takes "
+                             f"{r['parts_ms']['serve'] / r['limit_ms']:.2f}x the limit loop's time and the other "
+                             f"parts together {(r['generation_ms'] - r['parts_ms']['serve']) / r['limit_ms']:.2f}x more."
+                             for (b, m, n, t), r in at.items() if b == after and t == 2))
 
 
 def routing() -> str:
