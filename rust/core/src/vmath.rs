@@ -13,9 +13,10 @@
 //! `exp_lane` is `wide`'s `f64x4::exp` as that build computes it, written
 //! once per lane in plain arithmetic, and `multiversion` compiles the loop
 //! over a slice for AVX-512 and AVX2 too, choosing at run time (safe code:
-//! the dispatch is the crate's). No fused multiply-adds (Rust never fuses
-//! `a * b + c` on its own), so every target gives `wide`'s numbers bit for
-//! bit (`exp_is_wide_bit_for_bit`).
+//! the dispatch is the crate's); the table build (`niche::build`) calls
+//! `exp_lane` inside its own multiversioned loops. No fused multiply-adds
+//! (Rust never fuses `a * b + c` on its own), so every target gives
+//! `wide`'s numbers bit for bit (`exp_is_wide_bit_for_bit`).
 
 use multiversion::multiversion;
 use wide::f64x4;

@@ -148,8 +148,9 @@ const PREPARE_BLOCK: usize = build::L;
 /// numbers depend only on its genome, so the thread count does not matter).
 ///
 /// Logs come from the log-softmax (ln pi_a = x_a - max - ln total), so an
-/// agent costs K * A + K exponentials and K + 1 logarithms, batched four
-/// at a time (`Softmaxes`). Stops early, the tables partial, once `control`
+/// agent costs K * A + K exponentials and K + 1 logarithms; blocks of
+/// `build::L` agents are built side by side, one per vector lane
+/// (`super::build`). Stops early, the tables partial, once `control`
 /// is cancelled: at millions of agents the build takes seconds, and Ctrl-C
 /// must not wait for it (the caller's next checkpoint returns `Interrupted`).
 pub fn prepare(
