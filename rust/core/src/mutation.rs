@@ -33,7 +33,9 @@ impl Mutation {
         Ok(())
     }
 
-    /// Mutate one genome in place.
+    /// Mutate one genome in place: the law, one genome at a time
+    /// (`reproduce` draws the same numbers for 64 children side by side,
+    /// `lanes_mutate_as_apply_does`).
     #[inline]
     pub fn apply(&self, genome: &mut [f64], rng: &mut Rng) {
         if self.rate == 0.0 || self.scale == 0.0 {
@@ -117,10 +119,7 @@ impl Lanes {
     fn new(key: u64, first: u64, len: usize) -> Lanes {
         let mut s = [[0u64; LANES]; 4];
         for l in 0..len {
-            let state = rng::substream(key, &[first + l as u64]).state();
-            for (w, word) in s.iter_mut().zip(state.chunks_exact(8)) {
-                w[l] = u64::from_le_bytes(word.try_into().unwrap());
-            }
+            set_lane(&mut s, l, &rng::substream(key, &[first + l as u64]));
         }
         Lanes { s, len }
     }
@@ -152,16 +151,29 @@ fn draw_lanes(s: &mut [[u64; LANES]; 4], live: u64, cut: u64, scale: f64, width:
         while hits != 0 {
             let l = hits.trailing_zeros() as usize;
             hits &= hits - 1;
-            let mut seed = [0u8; 32];
-            for (w, word) in s.iter().zip(seed.chunks_exact_mut(8)) {
-                word.copy_from_slice(&w[l].to_le_bytes());
-            }
-            let mut r = <Rng as rand::SeedableRng>::from_seed(seed);
+            let mut r = lane(s, l);
             noise.push(((l * width + gene) as u32, scale * rng::normal(&mut r)));
-            for (w, word) in s.iter_mut().zip(r.state().chunks_exact(8)) {
-                w[l] = u64::from_le_bytes(word.try_into().unwrap());
-            }
+            set_lane(s, l, &r);
         }
+    }
+}
+
+/// Lane l's stream as the library's generator (`from_seed` takes the state
+/// words as they are, little-endian).
+#[inline]
+fn lane(s: &[[u64; LANES]; 4], l: usize) -> Rng {
+    let mut seed = [0u8; 32];
+    for (w, word) in s.iter().zip(seed.chunks_exact_mut(8)) {
+        word.copy_from_slice(&w[l].to_le_bytes());
+    }
+    <Rng as rand::SeedableRng>::from_seed(seed)
+}
+
+/// Put a generator's state into lane l (`state()`, the inverse of `lane`).
+#[inline]
+fn set_lane(s: &mut [[u64; LANES]; 4], l: usize, r: &Rng) {
+    for (w, word) in s.iter_mut().zip(r.state().chunks_exact(8)) {
+        w[l] = u64::from_le_bytes(word.try_into().unwrap());
     }
 }
 
